@@ -1,0 +1,1 @@
+"""gsci's plumbing: compat shim, namespaces and devices, dispatch, backends."""

@@ -1,0 +1,105 @@
+"""Which library and device an array lives on, and the host round trip."""
+
+import warnings
+
+import numpy as np
+
+from gsci._lib._compat import (
+    array_namespace,
+    device,
+    is_array_api_obj,
+    is_cupy_array,
+    is_dask_array,
+    is_jax_array,
+    is_numpy_array,
+    is_torch_array,
+)
+
+LIBRARIES = ("numpy", "array_api_strict", "torch", "jax", "dask", "cupy")
+
+
+class HostTransferWarning(UserWarning):
+    """A GPU array made a round trip through host memory (the SciPy path)."""
+
+
+def library_of(x):
+    """The name of the array library that owns ``x`` (one of `LIBRARIES`)."""
+    if is_numpy_array(x):
+        return "numpy"
+    if is_torch_array(x):
+        return "torch"
+    if is_cupy_array(x):
+        return "cupy"
+    if is_jax_array(x):
+        return "jax"
+    if is_dask_array(x):
+        return "dask"
+    if type(x).__module__.startswith("array_api_strict"):
+        return "array_api_strict"
+    raise TypeError(f"gsci does not support arrays of type {type(x).__module__}.{type(x).__name__}")
+
+
+def device_kind(x, library):
+    """'cuda' when ``x`` lives in GPU memory, else 'cpu'."""
+    if library == "cupy":
+        return "cuda"
+    if library == "torch":
+        return "cuda" if x.device.type == "cuda" else "cpu"
+    if library == "jax":
+        placed = device(x)  # None for a tracer under jax.jit: XLA places it later
+        return "cuda" if placed is not None and placed.platform == "gpu" else "cpu"
+    if library == "dask":
+        return device_kind(x._meta, library_of(x._meta))
+    return "cpu"
+
+
+def is_array(value):
+    """An array object of a supported library; Python scalars are not."""
+    return is_array_api_obj(value) and not isinstance(value, (int, float, complex, bool))
+
+
+def namespace_of(named_arrays):
+    """The namespace shared by ``named_arrays`` (parameter name -> array).
+
+    Mixed libraries raise ``TypeError`` and mixed devices ``ValueError``, each
+    naming the parameters. With no array at all, NumPy's namespace is used.
+    """
+    if not named_arrays:
+        return array_namespace(np.empty(0))
+    libraries = {name: library_of(x) for name, x in named_arrays.items()}
+    if len(set(libraries.values())) > 1:
+        found = ", ".join(f"{name} is {lib}" for name, lib in libraries.items())
+        raise TypeError(f"arrays from different libraries: {found}; pass arrays of one library")
+    placed = {name: device(x) for name, x in named_arrays.items()}
+    placed = {name: d for name, d in placed.items() if d is not None}
+    if len({str(d) for d in placed.values()}) > 1:
+        found = ", ".join(f"{name} on {d}" for name, d in placed.items())
+        raise ValueError(f"arrays on different devices: {found}; move them to one device")
+    return array_namespace(*named_arrays.values())
+
+
+def to_host(x, library, function):
+    """``x`` as a NumPy array, warning once if it came from a GPU."""
+    if library == "numpy":
+        return x
+    if device_kind(x, library) == "cuda":
+        warnings.warn(
+            f"{function} copies its {library} input from the GPU to host memory "
+            "and back (no GPU path yet)",
+            HostTransferWarning,
+            stacklevel=4,
+        )
+    if library == "torch":
+        return x.detach().cpu().resolve_conj().resolve_neg().numpy()
+    if library == "cupy":
+        return x.get()
+    if library == "array_api_strict":
+        return np.from_dlpack(x)
+    return np.asarray(x)  # jax and dask: dask computes here (declared: scipy path)
+
+
+def from_host(y, xp, like_device):
+    """NumPy result ``y`` back in namespace ``xp`` on ``like_device``."""
+    if not isinstance(y, np.ndarray):
+        return y
+    return xp.asarray(y, device=like_device)

@@ -1,0 +1,11 @@
+"""A subset of `scipy.ndimage` on any Array API library.
+
+Each function has SciPy's signature and returns arrays of the input's
+library on the input's device.
+"""
+
+from gsci._lib._lazy import lazy_exports
+
+__all__, __getattr__, __dir__ = lazy_exports(
+    __name__, {"gsci.ndimage._filters": ("correlate1d", "convolve1d", "laplace")}
+)

@@ -1,0 +1,18 @@
+"""A subset of `scipy.signal` on any Array API library.
+
+Each function has SciPy's signature and returns arrays of the input's
+library on the input's device.
+"""
+
+from gsci._lib._lazy import lazy_exports
+
+__all__, __getattr__, __dir__ = lazy_exports(
+    __name__,
+    {
+        "gsci.signal._spectral": ("welch", "csd", "periodogram"),
+        "gsci.signal._detrend": ("detrend",),
+        "gsci.signal._convolve": ("fftconvolve",),
+        "gsci.signal.windows._windows": ("get_window",),
+    },
+    submodules=("windows",),
+)

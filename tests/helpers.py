@@ -1,0 +1,123 @@
+"""Test helpers: libraries under test, conversions and SciPy-oracle comparisons."""
+
+import contextlib
+import dataclasses
+import functools
+import importlib
+
+import numpy as np
+
+from gsci._lib._arrays import device_kind, library_of
+
+LIBRARIES = ("numpy", "array_api_strict", "torch", "jax", "dask", "cupy", "torch-cuda")
+
+
+@functools.cache
+def gpu_visible():
+    """True when CuPy or PyTorch sees a CUDA device."""
+    for probe in (_cupy_gpus, _torch_gpus):
+        with contextlib.suppress(Exception):
+            if probe():
+                return True
+    return False
+
+
+def _cupy_gpus():
+    return importlib.import_module("cupy").cuda.runtime.getDeviceCount() > 0
+
+
+def _torch_gpus():
+    return importlib.import_module("torch").cuda.is_available()
+
+
+@dataclasses.dataclass(frozen=True)
+class Library:
+    """One array library on one device, as the tests see it."""
+
+    name: str  # test id: "numpy", "torch", "torch-cuda", ...
+    module: str  # what gsci's library_of reports
+    device: str  # "cpu" or "cuda"
+
+    @classmethod
+    def named(cls, name):
+        module = name.split("-")[0]
+        if module == "jax":
+            importlib.import_module("jax").config.update("jax_enable_x64", True)
+        device = "cuda" if name in ("cupy", "torch-cuda") else "cpu"
+        return cls(name, module, device)
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def ns(self):
+        """The library's own namespace (``torch``, ``jax.numpy``, ...)."""
+        return importlib.import_module({"jax": "jax.numpy", "dask": "dask.array"}.get(self.module, self.module))
+
+    def asarray(self, a, chunks=None):
+        """NumPy array ``a`` (copied) as an array of this library and device."""
+        a = np.array(a, copy=True)
+        if self.module == "torch":
+            return self.ns.asarray(a, device=self.device)
+        if self.module == "dask":
+            return self.ns.from_array(a, chunks=chunks or "auto")
+        return self.ns.asarray(a)
+
+    def dtype(self, name):
+        """This library's dtype called ``name`` ("float32", ...)."""
+        return getattr(self.ns, name)
+
+
+def to_numpy(a):
+    """Any supported array (or tuple of them) as NumPy, for comparison."""
+    if isinstance(a, tuple):
+        return tuple(to_numpy(x) for x in a)
+    library = library_of(a)
+    if library == "torch":
+        return a.detach().cpu().resolve_conj().numpy()
+    if library == "cupy":
+        return a.get()
+    if library == "dask":
+        return np.asarray(a.compute())
+    if library == "array_api_strict":
+        return np.from_dlpack(a)
+    return np.asarray(a)
+
+
+def tolerance(dtype):
+    """Relative tolerance for results of ``dtype`` against SciPy."""
+    return 2e-5 if np.dtype(dtype) in (np.float32, np.complex64) else 1e-11
+
+
+def assert_matches(actual, expected, xp, *, rtol=None, atol=None):
+    """``actual`` is an array of ``xp``'s library and device equal to SciPy's ``expected``.
+
+    Checks library, device, shape and dtype exactly, values within the
+    dtype's tolerance (absolute tolerance scaled by the largest value).
+    """
+    if isinstance(expected, tuple):
+        assert isinstance(actual, tuple) and len(actual) == len(expected)
+        for a, e in zip(actual, expected, strict=True):
+            assert_matches(a, e, xp, rtol=rtol, atol=atol)
+        return
+    library = library_of(actual)
+    assert library == xp.module, f"result is a {library} array, expected {xp.module}"
+    assert device_kind(actual, library) == xp.device, f"result left the {xp.device} device"
+    got = to_numpy(actual)
+    expected = np.asarray(expected)
+    assert got.shape == expected.shape, f"shape {got.shape} != SciPy's {expected.shape}"
+    assert got.dtype == expected.dtype, f"dtype {got.dtype} != SciPy's {expected.dtype}"
+    rtol = tolerance(expected.dtype) if rtol is None else rtol
+    if atol is None:
+        atol = rtol * float(np.max(np.abs(expected), initial=0.0))
+    np.testing.assert_allclose(got, expected, rtol=rtol, atol=atol, equal_nan=True)
+
+
+def forbid_dask_compute():
+    """Context in which any Dask computation fails the test (laziness check)."""
+    import dask
+
+    def scheduler(*args, **kwargs):
+        raise AssertionError("gsci computed a Dask array; it must stay lazy")
+
+    return dask.config.set(scheduler=scheduler)
