@@ -10,5 +10,13 @@ from gsci._lib._dispatch import capabilities
 from gsci._lib._lazy import lazy_exports
 
 __version__ = "0.1.0"
-__all__ = ["HostTransferWarning", "backend", "capabilities", "ndimage", "register_backend", "set_backend", "signal"]
+__all__ = [
+    "HostTransferWarning",
+    "backend",
+    "capabilities",
+    "ndimage",
+    "register_backend",
+    "set_backend",
+    "signal",
+]
 _, __getattr__, _ = lazy_exports(__name__, {}, submodules=("signal", "ndimage"))

@@ -52,7 +52,9 @@ class Library:
     @property
     def ns(self):
         """The library's own namespace (``torch``, ``jax.numpy``, ...)."""
-        return importlib.import_module({"jax": "jax.numpy", "dask": "dask.array"}.get(self.module, self.module))
+        return importlib.import_module(
+            {"jax": "jax.numpy", "dask": "dask.array"}.get(self.module, self.module)
+        )
 
     def asarray(self, a, chunks=None):
         """NumPy array ``a`` (copied) as an array of this library and device."""

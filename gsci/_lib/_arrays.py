@@ -84,8 +84,7 @@ def to_host(x, library, function):
         return x
     if device_kind(x, library) == "cuda":
         warnings.warn(
-            f"{function} copies its {library} input from the GPU to host memory "
-            "and back (no GPU path yet)",
+            f"{function} copies its {library} input from the GPU to host memory and back (no GPU path yet)",
             HostTransferWarning,
             stacklevel=4,
         )

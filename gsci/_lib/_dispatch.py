@@ -80,7 +80,9 @@ def gsci_function(module, arrays, *, kernel=None, scipy_for=None):
     def decorate(native):
         declaration = Declaration(module, native.__name__, tuple(arrays), native, kernel, scipy_for or {})
         signature = inspect.signature(native)
-        public_signature = signature.replace(parameters=[p for p in signature.parameters.values() if p.name != "xp"])
+        public_signature = signature.replace(
+            parameters=[p for p in signature.parameters.values() if p.name != "xp"]
+        )
 
         @functools.wraps(native)
         def public(*args, **kwargs):
@@ -151,8 +153,8 @@ def capabilities():
     table = {}
     for function, declaration in sorted(_registry.items()):
         for library in LIBRARIES:
-            for device in _DEVICES.get(library, ("cpu", "cuda")):
-                table[function, library, device] = declaration.path("auto", library, device)
+            for place in _DEVICES.get(library, ("cpu", "cuda")):
+                table[function, library, place] = declaration.path("auto", library, place)
     return table
 
 
