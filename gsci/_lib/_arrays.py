@@ -24,6 +24,21 @@ class HostTransferWarning(UserWarning):
 
 def library_of(x):
     """The name of the array library that owns ``x`` (one of `LIBRARIES`)."""
+    return _library_and_namespace(x)[0]
+
+
+_by_type = {}
+
+
+def _library_and_namespace(x):
+    """Both depend only on the array's type: worked out once per type."""
+    kind = type(x)
+    if kind not in _by_type:
+        _by_type[kind] = (_library(x), array_namespace(x))
+    return _by_type[kind]
+
+
+def _library(x):
     if is_numpy_array(x):
         return "numpy"
     if is_torch_array(x):
@@ -64,8 +79,10 @@ def namespace_of(named_arrays):
     Mixed libraries raise ``TypeError`` and mixed devices ``ValueError``, each
     naming the parameters. With no array at all, NumPy's namespace is used.
     """
+    if len(named_arrays) == 1:
+        return _library_and_namespace(*named_arrays.values())[1]
     if not named_arrays:
-        return array_namespace(np.empty(0))
+        return _library_and_namespace(np.empty(0))[1]
     libraries = {name: library_of(x) for name, x in named_arrays.items()}
     if len(set(libraries.values())) > 1:
         found = ", ".join(f"{name} is {lib}" for name, lib in libraries.items())
@@ -75,7 +92,7 @@ def namespace_of(named_arrays):
     if len({str(d) for d in placed.values()}) > 1:
         found = ", ".join(f"{name} on {d}" for name, d in placed.items())
         raise ValueError(f"arrays on different devices: {found}; move them to one device")
-    return array_namespace(*named_arrays.values())
+    return _library_and_namespace(next(iter(named_arrays.values())))[1]
 
 
 def to_host(x, library, function):
