@@ -7,6 +7,7 @@ import subprocess
 import sys
 import threading
 import types
+import warnings
 
 import numpy as np
 import pytest
@@ -88,6 +89,17 @@ def test_scipy_backend_round_trips_through_scipy(xp):
     with gsci.backend("scipy"):
         result = gsci.signal.welch(xp.asarray(x), nperseg=256)
     assert_matches(result, scipy.signal.welch(x, nperseg=256), xp)
+
+
+def test_scipy_path_warns_only_for_gpu_arrays(xp):
+    x = xp.asarray(np.random.default_rng(0).standard_normal(512))
+    with warnings.catch_warnings(record=True) as caught, gsci.backend("scipy"):
+        warnings.simplefilter("always")
+        gsci.signal.welch(x, nperseg=64)
+    transfers = [w for w in caught if issubclass(w.category, gsci.HostTransferWarning)]
+    assert len(transfers) == (xp.device == "cuda")
+    if transfers:
+        assert "gsci.signal.welch copies its" in str(transfers[0].message)
 
 
 def test_registered_backend_gets_the_call_and_may_decline():
