@@ -70,7 +70,8 @@ def device_kind(x, library):
 
 def is_array(value):
     """An array object of a supported library; Python scalars are not."""
-    return is_array_api_obj(value) and not isinstance(value, (int, float, complex, bool))
+    scalar = isinstance(value, (int, float, complex, bool, type))  # type: a dtype such as np.float32
+    return is_array_api_obj(value) and not scalar
 
 
 def namespace_of(named_arrays):

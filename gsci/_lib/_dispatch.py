@@ -166,10 +166,8 @@ def capabilities():
     >>> gsci.capabilities()[("ndimage.laplace", "torch", "cuda")]
     'kernel'
     """
-    importlib.import_module("gsci.signal")
-    importlib.import_module("gsci.ndimage")
     table = {}
-    for function, declaration in sorted(_registry.items()):
+    for function, declaration in sorted(declarations().items()):
         for library in LIBRARIES:
             for place in _DEVICES.get(library, ("cpu", "cuda")):
                 table[function, library, place] = declaration.path("auto", library, place)
@@ -178,8 +176,10 @@ def capabilities():
 
 def declarations():
     """Every public function's `Declaration`, by ``"module.name"``."""
-    importlib.import_module("gsci.signal")
-    importlib.import_module("gsci.ndimage")
+    for module in ("signal", "ndimage"):
+        public = importlib.import_module(f"gsci.{module}")
+        for name in public.__all__:  # the exports are lazy: touching each registers it
+            getattr(public, name)
     return dict(_registry)
 
 

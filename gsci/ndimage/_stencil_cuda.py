@@ -1,0 +1,71 @@
+"""Stencils with the CUDA kernel: the kernel engine behind correlate1d and laplace.
+
+Same functions as `gsci.ndimage._stencil_xp`, launching
+`gsci.kernels.stencil` (imported, and numba with it, on first use).
+"""
+
+import math
+
+import numpy as np
+
+from gsci._lib._compat import device, is_torch_namespace, size
+from gsci.ndimage._stencil_xp import SECOND_DIFFERENCE
+
+
+def correlate(x, w, axis, code, cval, origin, xp):
+    """``x`` correlated with taps ``w`` along ``axis`` by the CUDA kernel."""
+    from gsci.kernels import stencil
+
+    x, w = _contiguous(x, xp), _contiguous(w, xp)
+    out = xp.empty(x.shape, dtype=x.dtype, device=device(x))
+    stencil.correlate1d_along_axis(
+        _flat(x, xp),
+        _flat(w, xp),
+        _flat(out, xp),
+        **_line_layout(x.shape, axis),
+        mode=code,
+        cval=cval,
+        origin=origin,
+        accumulate=False,
+    )
+    return out
+
+
+def laplace(x, axes, codes, cval, xp):
+    """Sum over ``axes`` of the second difference, one kernel launch per axis into one output."""
+    from gsci.kernels import stencil
+
+    x = _contiguous(x, xp)
+    w = xp.asarray(SECOND_DIFFERENCE, dtype=x.dtype, device=device(x))
+    out = xp.empty(x.shape, dtype=x.dtype, device=device(x))
+    for k, (axis, code) in enumerate(zip(axes, codes, strict=True)):
+        stencil.correlate1d_along_axis(
+            _flat(x, xp),
+            w,
+            _flat(out, xp),
+            **_line_layout(x.shape, axis),
+            mode=code,
+            cval=cval,
+            origin=0,
+            accumulate=k > 0,
+        )
+    return out
+
+
+def _line_layout(shape, axis):
+    """The axis as (n, inner): lines of ``n`` elements, ``inner`` apart in C order."""
+    return {"n": shape[axis], "inner": math.prod(shape[axis + 1 :])}
+
+
+def _flat(a, xp):
+    return xp.reshape(a, (size(a),))
+
+
+def _contiguous(a, xp):
+    if is_torch_namespace(xp):
+        return a.detach().contiguous()  # no autograd through the CUDA kernel
+    if isinstance(a, np.ndarray):
+        return np.ascontiguousarray(a)
+    import cupy
+
+    return cupy.ascontiguousarray(a)
