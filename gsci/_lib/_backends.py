@@ -13,7 +13,7 @@ import importlib
 import importlib.metadata
 import importlib.util
 
-from gsci._lib._arrays import is_array, library_of
+from gsci._lib._compat import is_cupy_array
 
 PATH_BACKENDS = ("auto", "native", "scipy")
 
@@ -23,7 +23,7 @@ _delegates = {}
 
 def _cupyx(module, name, arguments):
     """Send calls with CuPy arrays to ``cupyx.scipy.<module>.<name>``."""
-    if not any(is_array(v) and library_of(v) == "cupy" for v in arguments.values()):
+    if not any(is_cupy_array(v) for v in arguments.values()):
         return NotImplemented
     function = getattr(importlib.import_module(f"cupyx.scipy.{module}"), name, None)
     if function is None:
