@@ -80,20 +80,25 @@ def namespace_of(named_arrays):
     Mixed libraries raise ``TypeError`` and mixed devices ``ValueError``, each
     naming the parameters. With no array at all, NumPy's namespace is used.
     """
-    if len(named_arrays) == 1:
-        return _library_and_namespace(*named_arrays.values())[1]
     if not named_arrays:
         return _library_and_namespace(np.empty(0))[1]
-    libraries = {name: library_of(x) for name, x in named_arrays.items()}
-    if len(set(libraries.values())) > 1:
-        found = ", ".join(f"{name} is {lib}" for name, lib in libraries.items())
-        raise TypeError(f"arrays from different libraries: {found}; pass arrays of one library")
+    found = {name: _library_and_namespace(x) for name, x in named_arrays.items()}
+    (library, xp), *others = found.values()
+    if any(other_library != library for other_library, _ in others):
+        libraries = ", ".join(f"{name} is {lib}" for name, (lib, _) in found.items())
+        raise TypeError(f"arrays from different libraries: {libraries}; pass arrays of one library")
+    if others:
+        _check_one_device(named_arrays)
+    return xp
+
+
+def _check_one_device(named_arrays):
     placed = {name: device(x) for name, x in named_arrays.items()}
-    placed = {name: d for name, d in placed.items() if d is not None}
-    if len({str(d) for d in placed.values()}) > 1:
-        found = ", ".join(f"{name} on {d}" for name, d in placed.items())
-        raise ValueError(f"arrays on different devices: {found}; move them to one device")
-    return _library_and_namespace(next(iter(named_arrays.values())))[1]
+    placed = {name: d for name, d in placed.items() if d is not None}  # None: a tracer under jax.jit
+    first, *others = placed.values() or [None]
+    if any(d != first for d in others):
+        devices = ", ".join(f"{name} on {d}" for name, d in placed.items())
+        raise ValueError(f"arrays on different devices: {devices}; move them to one device")
 
 
 def to_host(x, library, function):

@@ -7,6 +7,7 @@ from numbers import Number
 from gsci._lib._compat import device, is_dask_namespace, size
 from gsci._lib._dispatch import gsci_function
 from gsci._lib._fft import fft_module, next_fast_len
+from gsci._lib._torch_cpu import NUMPY, as_torch, numpy_views
 
 _MODES = ("full", "same", "valid")
 _MIN_BLOCK_FFT = 2**14  # shorter overlap-add blocks cost more in per-transform overhead than they save
@@ -126,6 +127,9 @@ def _multiply(in1, in2, xp):
 
 def _full_convolution(in1, in2, axes, xp):
     """The 'full' convolution over ``axes``; the other axes broadcast."""
+    views = numpy_views(in1, in2)
+    if views is not None:
+        return as_torch(_full_convolution(*views, axes, NUMPY))
     if not axes:
         return _multiply(in1, in2, xp)
     complex_result = xp.isdtype(in1.dtype, "complex floating") or xp.isdtype(in2.dtype, "complex floating")
