@@ -383,12 +383,13 @@ def test_dask_stays_lazy(taps):
     assert results[-1].chunks == chunked.chunks
 
 
-def test_laplace_gradcheck():
+@pytest.mark.parametrize("device", ["cpu", pytest.param("cuda", marks=pytest.mark.gpu)])
+def test_laplace_gradcheck(device):
     torch = pytest.importorskip("torch")
     for mode in ("reflect", "wrap", "constant", "mirror", "nearest"):
-        x = torch.asarray(data((4, 5), seed=7), requires_grad=True)
+        x = torch.asarray(data((4, 5), seed=7), requires_grad=True, device=device)
         assert torch.autograd.gradcheck(lambda t, mode=mode: ndimage.laplace(t, mode=mode, cval=1.0), (x,))
-    weights = torch.asarray(WEIGHTS, requires_grad=True)
+    weights = torch.asarray(WEIGHTS, requires_grad=True, device=device)
     assert torch.autograd.gradcheck(lambda t, w: ndimage.correlate1d(t, w, axis=0), (x, weights))
 
 

@@ -9,11 +9,13 @@ import math
 import numpy as np
 
 from gsci._lib._compat import device, is_torch_namespace, size
-from gsci.ndimage._stencil_xp import SECOND_DIFFERENCE
+from gsci.ndimage import _stencil_xp
 
 
 def correlate(x, w, axis, code, cval, origin, xp):
     """``x`` correlated with taps ``w`` along ``axis`` by the CUDA kernel."""
+    if _tracks_grad(x, w):
+        return _stencil_xp.correlate(x, w, axis, code, cval, origin, xp)
     from gsci.kernels import stencil
 
     x, w = _contiguous(x, xp), _contiguous(w, xp)
@@ -33,10 +35,12 @@ def correlate(x, w, axis, code, cval, origin, xp):
 
 def laplace(x, axes, codes, cval, xp):
     """Sum over ``axes`` of the second difference, one kernel launch per axis into one output."""
+    if _tracks_grad(x):
+        return _stencil_xp.laplace(x, axes, codes, cval, xp)
     from gsci.kernels import stencil
 
     x = _contiguous(x, xp)
-    w = xp.asarray(SECOND_DIFFERENCE, dtype=x.dtype, device=device(x))
+    w = xp.asarray(_stencil_xp.SECOND_DIFFERENCE, dtype=x.dtype, device=device(x))
     out = xp.empty(x.shape, dtype=x.dtype, device=device(x))
     for k, (axis, code) in enumerate(zip(axes, codes, strict=True)):
         stencil.correlate1d_along_axis(
@@ -61,9 +65,14 @@ def _flat(a, xp):
     return xp.reshape(a, (size(a),))
 
 
+def _tracks_grad(*tensors):
+    """Autograd cannot see inside the CUDA kernel: such tensors take torch's own operations."""
+    return any(getattr(t, "requires_grad", False) for t in tensors)
+
+
 def _contiguous(a, xp):
     if is_torch_namespace(xp):
-        return a.detach().contiguous()  # no autograd through the CUDA kernel
+        return a.contiguous()
     if isinstance(a, np.ndarray):
         return np.ascontiguousarray(a)
     import cupy
