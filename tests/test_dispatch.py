@@ -183,3 +183,26 @@ def _numpy():
     from helpers import Library
 
     return Library.named("numpy")
+
+
+def test_declaration_paths_follow_backend_library_and_device(monkeypatch):
+    from gsci._lib._dispatch import Declaration
+
+    monkeypatch.delenv("GSCI_KERNEL_SIM", raising=False)
+    declared = Declaration(
+        "signal", "f", ("x",), native=None, kernel=object(), scipy_for={"numpy": "measured"}
+    )
+    assert declared.path("auto", "numpy", "cpu") == "scipy"
+    assert declared.path("native", "numpy", "cpu") == "native"
+    assert declared.path("scipy", "torch", "cuda") == "scipy"
+    assert declared.path("auto", "torch", "cpu") == "native"
+    assert declared.path("auto", "jax", "cuda") == "native"  # no __cuda_array_interface__: XLA runs it
+    monkeypatch.setenv("GSCI_KERNEL_SIM", "1")
+    assert declared.path("auto", "numpy", "cpu") == "kernel"
+
+
+@pytest.mark.parametrize("library", ["cupy", "torch"])
+def test_cuda_arrays_take_the_kernel_path_when_numba_cuda_is_installed(library):
+    declared = gsci.ndimage.laplace.declaration
+    expected = "kernel" if importlib.util.find_spec("numba_cuda") else "native"
+    assert declared.path("auto", library, "cuda") == expected
