@@ -74,6 +74,16 @@ def is_array(value):
     return is_array_api_obj(value) and not scalar
 
 
+def as_array(value, xp, like=None):
+    """Arrays as they are; Python scalars and sequences as arrays of ``xp`` on ``like``'s device.
+
+    (``xp.asarray`` on an array is no cheaper, and torch's warns about autograd.)
+    """
+    if is_array(value):
+        return value
+    return xp.asarray(value, device=None if like is None else device(like))
+
+
 def namespace_of(named_arrays):
     """The namespace shared by ``named_arrays`` (parameter name -> array).
 

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 
 import numpy as np
 
-from gsci._lib._arrays import is_array
+from gsci._lib._arrays import as_array, is_array
 from gsci._lib._compat import device, is_jax_namespace, is_torch_namespace, is_writeable_array
 from gsci._lib._dispatch import gsci_function
 from gsci.ndimage import _stencil_cuda, _stencil_xp
@@ -24,8 +24,8 @@ _KINDS = ("bool", "signed integer", "unsigned integer", "real floating", "comple
 
 
 def _correlate1d(input, weights, axis, output, mode, cval, origin, xp, engine):
-    input = _as_array(input, xp)
-    weights = _as_array(weights, xp, like=input)
+    input = as_array(input, xp)
+    weights = as_array(weights, xp, like=input)
     complex_weights = _is_complex(weights, xp)
     out_dtype = _output_dtype(output, input, xp, complex_output=_is_complex(input, xp) or complex_weights)
     if weights.ndim != 1 or weights.shape[0] < 1:
@@ -52,13 +52,6 @@ def _correlate1d(input, weights, axis, output, mode, cval, origin, xp, engine):
     else:
         result = real_correlate(input, weights, _real_cval(cval), out_dtype)
     return _deliver(result, output, xp)
-
-
-def _as_array(value, xp, like=None):
-    """Arrays as they are (torch's asarray would warn about autograd); Python values converted."""
-    if is_array(value):
-        return value
-    return xp.asarray(value, device=None if like is None else device(like))
 
 
 def _real_correlate(x, w, axis, code, cval, origin, out_dtype, xp, engine):
@@ -240,7 +233,7 @@ def _modes_per_axis(mode, count):
 
 
 def _laplace(input, output, mode, cval, axes, xp, engine):
-    input = _as_array(input, xp)
+    input = as_array(input, xp)
     out_dtype = _output_dtype(output, input, xp, complex_output=_is_complex(input, xp), promote=False)
     axes = _check_axes(axes, input.ndim)
     codes = [mode_code(m) for m in _modes_per_axis(mode, len(axes))]
@@ -279,7 +272,7 @@ def _real_laplace(x, axes, codes, cval, out_dtype, xp, engine):
 
 def _convolution_as_correlation(input, weights, origin, xp):
     """Reversed weights and SciPy's origin shift: convolve1d is correlate1d with these."""
-    weights = _as_array(weights, xp, like=_as_array(input, xp))
+    weights = as_array(weights, xp, like=as_array(input, xp))
     if weights.ndim == 0:
         raise IndexError(f"weights must be 1-d, got a 0-d {weights=}")
     if weights.ndim != 1:

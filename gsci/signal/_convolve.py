@@ -4,6 +4,7 @@ import functools
 import operator
 from numbers import Number
 
+from gsci._lib._arrays import as_array
 from gsci._lib._compat import device, is_dask_namespace, size
 from gsci._lib._dispatch import gsci_function
 from gsci._lib._fft import fft_module, next_fast_len
@@ -52,8 +53,8 @@ def fftconvolve(in1, in2, mode="full", axes=None, *, xp):
     >>> fftconvolve(np.ones((4, 5)), np.ones((3, 3)), mode="valid").shape
     (2, 3)
     """
-    in1 = xp.asarray(in1)
-    in2 = xp.asarray(in2)
+    in1 = as_array(in1, xp)
+    in2 = as_array(in2, xp, like=in1)
     if in1.ndim == in2.ndim == 0:
         return _multiply(in1, in2, xp)
     if in1.ndim != in2.ndim:

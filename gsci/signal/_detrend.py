@@ -9,6 +9,7 @@ import itertools
 
 import numpy as np
 
+from gsci._lib._arrays import as_array
 from gsci._lib._compat import device
 from gsci._lib._dispatch import gsci_function
 
@@ -107,7 +108,7 @@ def detrend(data, axis=-1, type="linear", bp=0, overwrite_data=False, *, xp):
     [0.2, -0.1, -0.4, 0.3]
     """
     check_trend_type(type)
-    data = xp.asarray(data)
+    data = as_array(data, xp)
     axis = normalize_axis(axis, data.ndim)
     data = xp.moveaxis(xp.astype(data, _working_dtype(data.dtype, type, xp), copy=False), axis, -1)
     if type in ("constant", "c"):

@@ -11,6 +11,7 @@ import warnings
 
 import numpy as np
 
+from gsci._lib._arrays import as_array
 from gsci._lib._compat import (
     device,
     is_dask_namespace,
@@ -215,8 +216,8 @@ def _cross_spectrum(
 ):
     """(f, Pxy) of SciPy's csd; ``y is x`` gives the real auto spectrum (welch)."""
     same = y is x
-    x = xp.asarray(x)
-    y = x if same else xp.asarray(y)
+    x = as_array(x, xp)
+    y = x if same else as_array(y, xp, like=x)
     dev = device(x)
     x_axis, y_axis = normalize_axis(axis, x.ndim), normalize_axis(axis, y.ndim)
     x_outer = x.shape[:x_axis] + x.shape[x_axis + 1 :]
@@ -460,7 +461,7 @@ def periodogram(
     >>> f.tolist(), pxx.tolist()
     ([0.0, 0.25, 0.5], [0.0, 0.0, 4.0])
     """
-    x = xp.asarray(x)
+    x = as_array(x, xp)
     if size(x) == 0:
         return _empty(x.shape, xp, device(x))
     axis = normalize_axis(axis, x.ndim)
