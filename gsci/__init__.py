@@ -14,9 +14,10 @@ __all__ = [
     "HostTransferWarning",
     "backend",
     "capabilities",
+    "datasets",
     "ndimage",
     "register_backend",
     "set_backend",
     "signal",
 ]
-_, __getattr__, _ = lazy_exports(__name__, {}, submodules=("signal", "ndimage"))
+_, __getattr__, _ = lazy_exports(__name__, {}, submodules=("signal", "ndimage", "datasets"))
