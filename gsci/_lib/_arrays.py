@@ -70,7 +70,8 @@ def device_kind(x, library):
 
 def is_array(value):
     """An array object of a supported library; Python scalars are not."""
-    scalar = isinstance(value, (int, float, complex, bool, type))  # type: a dtype such as np.float32
+    # type: a dtype such as np.float32; np.generic: a NumPy scalar, a number like SciPy's
+    scalar = isinstance(value, (int, float, complex, bool, type, np.generic))
     return is_array_api_obj(value) and not scalar
 
 

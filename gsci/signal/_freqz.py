@@ -1,0 +1,256 @@
+"""Frequency responses of digital filters: `freqz` (polynomials) and `freqz_sos` (second-order sections).
+
+Native: the response is evaluated where the coefficients live, vectorized over frequencies (and over
+sections for `freqz_sos`): by FFT when SciPy uses one (an integer ``worN`` and a single denominator
+coefficient), else by Horner's rule on the unit circle, one step per coefficient, as SciPy does. It
+runs under ``jax.jit`` and stays lazy on Dask.
+
+Differences from SciPy 1.17: integer coefficients compute in float64 in every library (SciPy uses the
+library's default float type, float32 for PyTorch, and NumPy's promotion of small integers with
+float32); `freqz_sos` checks ``sos[:, 3] == 1`` only for arrays whose values are known (not under
+``jax.jit``, not on Dask), and reading that check's answer waits for a GPU.
+"""
+
+import math
+import numbers
+import operator
+
+import numpy as np
+
+from gsci._lib._arrays import as_array, is_array
+from gsci._lib._compat import device as device_of
+from gsci._lib._compat import is_dask_namespace, size
+from gsci._lib._dispatch import gsci_function
+from gsci._lib._fft import fft_module
+from gsci.signal._filter_design import _concrete
+
+__all__ = ["freqz", "freqz_sos", "sosfreqz"]
+
+
+@gsci_function("signal", arrays=("b", "a", "worN"))
+def freqz(b, a=1, worN=512, whole=False, plot=None, fs=2 * math.pi, include_nyquist=False, *, xp):
+    """Compute the frequency response of a digital filter (`scipy.signal.freqz`).
+
+    Given the numerator ``b`` and denominator ``a`` of a digital filter, compute
+    ``H(e^jw) = B(e^jw) / A(e^jw)`` with ``B(e^jw) = b[0] + b[1] e^-jw + ... + b[M] e^-jwM``.
+
+    Parameters
+    ----------
+    b : array_like
+        Numerator of a linear filter. If ``b`` has more than one dimension, the coefficients are
+        along the first one, and ``b.shape[1:]``, ``a.shape[1:]`` and the shape of the frequencies
+        must broadcast together.
+    a : array_like
+        Denominator of a linear filter, laid out as ``b``.
+    worN : {None, int, array_like}, optional
+        An integer: compute at that many frequencies (default 512), equally spaced from 0 to the
+        Nyquist frequency (``fs`` if ``whole``). An array: compute at these frequencies, in the
+        units of ``fs``.
+    whole : bool, optional
+        Compute frequencies from 0 to ``fs`` instead of 0 to ``fs / 2``. Ignored for an array
+        ``worN``.
+    plot : callable, optional
+        Called as ``plot(w, h)`` with the results.
+    fs : float, optional
+        The sampling frequency of the digital system. Defaults to ``2 * pi`` radians/sample.
+    include_nyquist : bool, optional
+        With ``whole=False`` and an integer ``worN``, include the Nyquist frequency as last point.
+
+    Returns
+    -------
+    w : array
+        The frequencies at which ``h`` was computed, in the units of ``fs``.
+    h : array
+        The frequency response, complex.
+
+    Examples
+    --------
+    >>> from gsci.signal import freqz
+    >>> w, h = freqz([0.5, 0.5], worN=3, include_nyquist=True)
+    >>> abs(h).round(4).tolist()
+    [1.0, 0.7071, 0.0]
+    """
+    like = next((v for v in (b, a, worN) if is_array(v)), None)
+    b, a = _coefficients(b, xp, like), _coefficients(a, xp, like)
+    result_dtype = xp.result_type(b, a)
+    fs = _sampling_frequency(fs)
+    n = _number_of_frequencies(worN)
+    if n is not None and _fft_serves(b, a, _fft_length(n, whole, include_nyquist)):
+        w = _equally_spaced(n, whole, include_nyquist, _real(result_dtype, xp), xp, device_of(b))
+        h = _response_by_fft(b, a, n, whole, _fft_length(n, whole, include_nyquist), xp)
+    else:
+        w = _radians(worN, n, whole, include_nyquist, fs, result_dtype, xp, device_of(b))
+        zm1 = _unit_circle(w, xp)
+        h = _polyval(zm1, b, xp) / _polyval(zm1, a, xp)
+    w = w * (fs / (2 * math.pi))
+    if plot is not None:
+        plot(w, h)
+    return w, h
+
+
+@gsci_function("signal", arrays=("sos", "worN"))
+def freqz_sos(sos, worN=512, whole=False, fs=2 * math.pi, *, xp):
+    """Compute the frequency response of a digital filter in SOS format (`scipy.signal.freqz_sos`).
+
+    ``H(z)`` is the product over sections of ``B_k(z) / A_k(z)``, evaluated for all sections at once.
+
+    Parameters
+    ----------
+    sos : array_like
+        Array of second-order filter coefficients, with shape ``(n_sections, 6)``: the numerator
+        in the first three columns, the denominator (``sos[:, 3] == 1``) in the last three.
+    worN : {None, int, array_like}, optional
+        An integer: compute at that many frequencies (default 512). An array: compute at these
+        frequencies, in the units of ``fs``.
+    whole : bool, optional
+        Compute frequencies from 0 to ``fs`` instead of 0 to ``fs / 2``.
+    fs : float, optional
+        The sampling frequency of the digital system. Defaults to ``2 * pi`` radians/sample.
+
+    Returns
+    -------
+    w : array
+        The frequencies at which ``h`` was computed, in the units of ``fs``.
+    h : array
+        The frequency response, complex.
+
+    Examples
+    --------
+    >>> from gsci.signal import freqz_sos
+    >>> w, h = freqz_sos([[1, 1, 0, 1, 0, 0], [1, 1, 0, 1, 0, 0]], worN=2)
+    >>> abs(h).round(4).tolist()
+    [4.0, 2.0]
+    """
+    sos = _sections(as_array(sos, xp, worN if is_array(worN) else None), xp)
+    fs = _sampling_frequency(fs)
+    n = _number_of_frequencies(worN)
+    w = _radians(worN, n, whole, False, fs, sos.dtype, xp, device_of(sos))
+    zm1 = _unit_circle(w, xp)[..., None]  # the last axis runs over sections
+    numerators, denominators = xp.moveaxis(sos[:, :3], 0, -1), xp.moveaxis(sos[:, 3:], 0, -1)
+    h = xp.prod(_polyval(zm1, numerators, xp) / _polyval(zm1, denominators, xp), axis=-1)
+    return w * (fs / (2 * math.pi)), h
+
+
+def sosfreqz(*args, **kwargs):
+    """Compute the frequency response of a digital filter in SOS format (legacy).
+
+    An alias of `freqz_sos`, as in SciPy, where it is obsolete since version 1.15.0.
+
+    Examples
+    --------
+    >>> from gsci.signal import sosfreqz
+    >>> w, h = sosfreqz([[1, 1, 0, 1, 0, 0]], worN=2)
+    >>> abs(h).round(4).tolist()
+    [2.0, 1.4142]
+    """
+    return freqz_sos(*args, **kwargs)
+
+
+def _coefficients(c, xp, like):
+    """``c`` as an array of at least one dimension; integers as float64."""
+    c = as_array(c, xp, like)
+    if xp.isdtype(c.dtype, "integral"):
+        c = xp.astype(c, xp.float64)
+    return c[None] if c.ndim == 0 else c
+
+
+def _sections(sos, xp):
+    """``sos`` checked as SciPy does, of shape ``(n_sections, 6)``; integers as float64."""
+    if sos.ndim < 2:
+        sos = xp.reshape(sos, (1,) * (2 - sos.ndim) + sos.shape)
+    if sos.ndim != 2:
+        raise ValueError(f"sos array must be 2D, got shape {sos.shape}")
+    if sos.shape[1] != 6:
+        raise ValueError(f"sos array must be shape (n_sections, 6), got shape {sos.shape}")
+    if _concrete(sos) and not bool(xp.all(sos[:, 3] == 1)):
+        raise ValueError("sos[:, 3] should be all ones")
+    if sos.shape[0] == 0:
+        raise ValueError("Cannot compute frequencies with no sections")
+    return xp.astype(sos, xp.float64) if xp.isdtype(sos.dtype, "integral") else sos
+
+
+def _sampling_frequency(fs):
+    if fs is None:
+        raise ValueError("Sampling frequency can not be none.")
+    if not np.isscalar(fs):
+        raise ValueError(f"Sampling frequency fs must be a single scalar, got {type(fs).__name__}")
+    return float(fs)
+
+
+def _number_of_frequencies(worN):
+    """The number of frequencies when ``worN`` is an integer (None means 512), else None."""
+    if worN is None:
+        return 512
+    if np.ndim(worN) != 0 or not isinstance(worN, numbers.Integral | np.integer):
+        return None
+    n = operator.index(worN)
+    if n < 0:
+        raise ValueError(f"worN must be nonnegative, got {n}")
+    return n
+
+
+def _real(dtype, xp):
+    return xp.float32 if dtype in (xp.float32, xp.complex64) else xp.float64
+
+
+def _fft_length(n, whole, include_nyquist):
+    if whole:
+        return n
+    return 2 * (n - 1) if include_nyquist else 2 * n
+
+
+def _fft_serves(b, a, n_fft):
+    """SciPy's choice: an FFT of ``b`` when the denominator is one number and ``b`` fits in it."""
+    one_dimensional = b.ndim == 1 or b.shape[-1] == 1
+    return size(a) == 1 and one_dimensional and n_fft >= b.shape[0] and n_fft > 0
+
+
+def _equally_spaced(n, whole, include_nyquist, dtype, xp, device):
+    """``n`` frequencies in radians/sample from 0 to pi (2 pi if ``whole``)."""
+    stop = 2 * math.pi if whole else math.pi
+    endpoint = include_nyquist and not whole
+    return xp.linspace(0.0, stop, n, endpoint=endpoint, dtype=dtype, device=device)
+
+
+def _radians(worN, n, whole, include_nyquist, fs, dtype, xp, device):
+    """The frequencies in radians/sample: equally spaced for an integer ``worN``, else ``worN``'s."""
+    if n is not None:
+        return _equally_spaced(n, whole, include_nyquist, _real(dtype, xp), xp, device)
+    if isinstance(worN, complex):
+        worN = worN.real
+    w = xp.asarray(worN, dtype=dtype, device=device)
+    w = w[None] if w.ndim == 0 else w
+    return 2 * math.pi * w / fs
+
+
+def _unit_circle(w, xp):
+    """``exp(-1j * w)``."""
+    if not xp.isdtype(w.dtype, "complex floating"):
+        w = xp.astype(w, xp.complex64 if w.dtype == xp.float32 else xp.complex128)
+    return xp.exp(-1j * w)
+
+
+def _polyval(x, c, xp):
+    """``c[0] x^(m-1) + ... + c[m-1]`` by Horner's rule; ``c.shape[1:]`` broadcasts with ``x``'s shape."""
+    value, _ = xp.broadcast_arrays(xp.astype(c[-1, ...], xp.result_type(c, x)), x)
+    for i in range(2, c.shape[0] + 1):  # one step per coefficient; frequencies are vectorized
+        value = c[-i, ...] + value * x
+    return value
+
+
+def _response_by_fft(b, a, n, whole, n_fft, xp):
+    """``B / a`` at ``n`` equally spaced frequencies by one FFT of ``b`` (``a`` has one element)."""
+    real = xp.isdtype(b.dtype, "real floating") and xp.isdtype(a.dtype, "real floating")
+    if is_dask_namespace(xp):
+        b = b.rechunk({0: -1})  # dask's FFT needs the transformed axis in one chunk
+    fft = fft_module(xp)
+    h = (fft.rfft if real else fft.fft)(b, n=n_fft, axis=0)
+    h = h[: min(n, h.shape[0]), ...]
+    h = xp.astype(h / a, h.dtype)  # SciPy divides in place: h keeps the FFT's precision
+    if real and whole:
+        # the negative frequencies mirror the positive ones, without DC (and Nyquist when n_fft is even)
+        stop = None if n_fft % 2 == 1 else -1
+        h = xp.concat((h, xp.conj(xp.flip(h[1:stop, ...], axis=0))))
+    if b.ndim > 1:
+        h = xp.moveaxis(h[..., 0], 0, -1)
+    return h
