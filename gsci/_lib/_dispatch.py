@@ -27,7 +27,6 @@ from gsci._lib._arrays import (
 
 PATHS = ("native", "kernel", "scipy")
 _KERNEL_LIBRARIES = ("cupy", "torch")  # they expose __cuda_array_interface__
-_registry = {}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -91,7 +90,6 @@ def gsci_function(module, arrays, *, kernel=None, scipy_for=None):
 
         public.__signature__ = public_signature
         public.declaration = declaration
-        _registry[f"{module}.{declaration.name}"] = declaration
         return public
 
     return decorate
@@ -176,11 +174,14 @@ def capabilities():
 
 def declarations():
     """Every public function's `Declaration`, by ``"module.name"``."""
+    found = {}
     for module in ("signal", "ndimage"):
         public = importlib.import_module(f"gsci.{module}")
-        for name in public.__all__:  # the exports are lazy: touching each registers it
-            getattr(public, name)
-    return dict(_registry)
+        for name in public.__all__:
+            declaration = getattr(getattr(public, name), "declaration", None)
+            if declaration is not None:
+                found[f"{module}.{name}"] = declaration
+    return found
 
 
 def capability_markdown():
