@@ -1,0 +1,461 @@
+"""IIR filtering: lfilter, lfilter_zi, sosfilt and sosfilt_zi.
+
+The public functions validate like SciPy and settle dtypes (NumPy's
+promotion rules, as SciPy applies them); the recurrence comes from an engine
+with one interface, ``filter_sections(b, a, x, zi, xp)`` on the time axis
+last: `gsci.signal._iir_xp` (Array API code) on the native path,
+`_filter_sections_on_gpu` (the Numba CUDA kernel of `gsci.kernels.iir`) on
+the kernel path.
+"""
+
+import functools
+
+import numpy as np
+
+from gsci._lib._arrays import as_array, is_array
+from gsci._lib._compat import (
+    device,
+    is_dask_namespace,
+    is_jax_namespace,
+    is_numpy_namespace,
+    is_torch_namespace,
+)
+from gsci._lib._dispatch import gsci_function
+from gsci._lib._torch_cpu import as_torch, numpy_views
+from gsci.signal import _iir_xp
+
+_SUPPORTED = ("float32", "float64", "complex64", "complex128")
+_SCIPY_REASON = (
+    "SciPy's compiled sequential recurrence: 5 flops per sample and section, measured 8 x 1e6 samples "
+    "with an order-16 band-pass SOS in 0.19 s; the vectorized doubling scan does ~30 passes over the data "
+    "per section (3 s for 8 x 1e5)"
+)
+
+
+def _coefficients(value, xp, like):
+    """Arrays as they are; sequences through NumPy (so floats are float64) onto ``like``'s device."""
+    if is_array(value):
+        return value
+    return xp.asarray(np.asarray(value), device=device(like))
+
+
+def _numpy_result_dtype(xp, *arrays):
+    """The dtype NumPy (so SciPy) promotes ``arrays`` to, as ``xp``'s dtype, and its NumPy name."""
+    names = [str(a.dtype).rsplit(".", 1)[-1] for a in arrays if a is not None]
+    name = np.result_type(*(np.dtype(n) for n in names)).name
+    return (getattr(xp, name) if name in _SUPPORTED else None), name
+
+
+def _concrete(a, xp):
+    """True when ``a``'s values can be inspected: not Dask, not a JAX tracer under jit."""
+    if is_dask_namespace(xp):
+        return False
+    if is_jax_namespace(xp):
+        import jax
+
+        return not isinstance(a, jax.core.Tracer)
+    return True
+
+
+def _torch_cpu_with_scipy(function, *arrays, **options):
+    """Torch CPU tensors outside autograd: SciPy on zero-copy NumPy views (see `gsci._lib._torch_cpu`)."""
+    views = numpy_views(*(a for a in arrays if a is not None))
+    if views is None:
+        return None
+    import scipy.signal
+
+    if arrays[-1] is None:
+        return as_torch(getattr(scipy.signal, function)(*views, **options))
+    return tuple(as_torch(r) for r in getattr(scipy.signal, function)(*views[:-1], zi=views[-1], **options))
+
+
+def _lfilter(b, a, x, axis, zi, xp, engine):
+    x = as_array(x, xp)
+    b, a = _coefficients(b, xp, x), _coefficients(a, xp, x)
+    zi = None if zi is None else _coefficients(zi, xp, x)
+    b = xp.reshape(b, (1,)) if b.ndim == 0 else b
+    a = xp.reshape(a, (1,)) if a.ndim == 0 else a
+    if b.ndim != 1 or b.shape[0] == 0:
+        raise ValueError(f"Parameter b is not a non-empty 1d array, since {b.shape=}!")
+    if a.ndim != 1 or a.shape[0] == 0:
+        raise ValueError(f"Parameter a is not a non-empty 1d array, since {a.shape=}!")
+    if x.ndim == 0:
+        raise ValueError("x must be at least 1-D")
+    if is_torch_namespace(xp):
+        result = _torch_cpu_with_scipy("lfilter", b, a, x, zi, axis=axis)
+        if result is not None:
+            return result
+    dtype, name = _numpy_result_dtype(xp, b, a, x, zi)
+    if dtype is None:
+        raise NotImplementedError(
+            f"Parameter's dtypes produced result type '{name}', which is not supported!"
+        )
+    if a.shape[0] > 1 and _concrete(a, xp) and bool(a[0] == 0):
+        raise ValueError("BUG: filter coefficient a[0] == 0 not supported yet")
+    axis = np.lib.array_utils.normalize_axis_index(axis, x.ndim)
+    order = max(a.shape[0], b.shape[0]) - 1
+    if zi is not None:
+        _checked_lfilter_zi(zi, x, axis, order)
+    static = {"axis": axis, "order": order, "dtype": dtype, "engine": engine}
+    return _computed(_lfilter_computation, static, xp, b, a, x, zi)
+
+
+def _computed(computation, static, xp, *arrays):
+    """``computation(*arrays, **static, xp=xp)``; on JAX one compiled program per shape and options.
+
+    Eagerly, JAX compiles every operation for every new shape: one program compiles faster.
+    """
+    if is_jax_namespace(xp):
+        return _jax_program(computation, tuple(static.items()))(*arrays)
+    return computation(*arrays, **static, xp=xp)
+
+
+@functools.cache
+def _jax_program(computation, static):
+    import jax
+    import jax.numpy as jnp
+
+    return jax.jit(functools.partial(computation, **dict(static), xp=jnp))
+
+
+def _lfilter_computation(b, a, x, zi, *, axis, order, dtype, engine, xp):
+    batch = x.shape[:axis] + x.shape[axis + 1 :]
+    if zi is None:
+        state = xp.zeros((*batch, order), dtype=dtype, device=device(x))
+    else:
+        state = xp.broadcast_to(xp.moveaxis(xp.astype(zi, dtype), axis, -1), (*batch, order))
+    b, a = _normalized(xp.astype(b, dtype), xp.astype(a, dtype), order, xp)
+    x_last = xp.moveaxis(xp.astype(x, dtype, copy=False), axis, -1)
+    y, zf = engine(b[None, :], a[None, :], x_last, state[..., None, :], xp)
+    y = xp.moveaxis(y, -1, axis)
+    if zi is None:
+        return y
+    return y, xp.moveaxis(zf[..., 0, :], -1, axis)
+
+
+def _checked_lfilter_zi(zi, x, axis, order):
+    """SciPy's rule: ``x``'s rank, ``order`` along ``axis``, other lengths equal or 1."""
+    expected = (*x.shape[:axis], order, *x.shape[axis + 1 :])
+    fits = zi.ndim == x.ndim and all(
+        z == e or (k != axis and z == 1) for k, (z, e) in enumerate(zip(zi.shape, expected, strict=True))
+    )
+    if not fits:
+        raise ValueError(f"Unexpected shape for zi: expected {expected}, found {tuple(zi.shape)}.")
+    return zi
+
+
+def _normalized(b, a, order, xp):
+    """``b`` and ``a`` of length ``order + 1`` (zero-padded), divided by ``a[0]``."""
+    b = _padded(b, order + 1, xp)
+    a = _padded(a, order + 1, xp)
+    return b / a[0], a / a[0]
+
+
+def _padded(c, length, xp):
+    if c.shape[0] == length:
+        return c
+    return xp.concat((c, xp.zeros(length - c.shape[0], dtype=c.dtype, device=device(c))))
+
+
+def _sosfilt(sos, x, axis, zi, xp, engine):
+    x = as_array(x, xp)
+    sos = _coefficients(sos, xp, x)
+    zi = None if zi is None else _coefficients(zi, xp, x)
+    if x.ndim == 0:
+        raise ValueError("x must be at least 1-D")
+    if sos.ndim < 2:
+        sos = xp.reshape(sos, (1,) * (2 - sos.ndim) + tuple(sos.shape))
+    if sos.ndim != 2:
+        raise ValueError(f"sos array must be 2D, got {sos.shape=}")
+    if sos.shape[1] != 6:
+        raise ValueError(f"sos array must be shape (n_sections, 6), got {sos.shape=}")
+    if _concrete(sos, xp) and not bool(xp.all(sos[:, 3] == 1)):
+        raise ValueError("sos[:, 3] should be all ones")
+    if is_torch_namespace(xp):
+        result = _torch_cpu_with_scipy("sosfilt", sos, x, zi, axis=axis)
+        if result is not None:
+            return result
+    dtype, name = _numpy_result_dtype(xp, sos, x, zi)
+    if dtype is None:
+        raise NotImplementedError(f"input type '{name}' not supported")
+    sections = sos.shape[0]
+    axis_given = axis
+    axis = np.lib.array_utils.normalize_axis_index(axis, x.ndim)
+    if zi is not None:
+        expected = (sections, *x.shape[:axis], 2, *x.shape[axis + 1 :])
+        if tuple(zi.shape) != expected:
+            raise ValueError(
+                f"Invalid zi shape. With axis={axis_given!r}, an input with shape {tuple(x.shape)!r}, "
+                f"and an sos array with {sections} sections, zi must have shape {expected!r}, "
+                f"got {tuple(zi.shape)!r}."
+            )
+    static = {"axis": axis, "dtype": dtype, "engine": engine}
+    return _computed(_sosfilt_computation, static, xp, sos, x, zi)
+
+
+def _sosfilt_computation(sos, x, zi, *, axis, dtype, engine, xp):
+    batch = x.shape[:axis] + x.shape[axis + 1 :]
+    if zi is None:
+        state = xp.zeros((*batch, sos.shape[0], 2), dtype=dtype, device=device(x))
+    else:
+        state = xp.moveaxis(xp.astype(zi, dtype), (0, axis + 1), (-2, -1))
+    sos = xp.astype(sos, dtype)
+    x_last = xp.moveaxis(xp.astype(x, dtype, copy=False), axis, -1)
+    y, zf = engine(sos[:, :3], sos[:, 3:], x_last, state, xp)
+    y = xp.moveaxis(y, -1, axis)
+    if zi is None:
+        return y
+    return y, xp.moveaxis(zf, (-2, -1), (0, axis + 1))
+
+
+def _filter_sections_on_gpu(b, a, x, zi, xp):
+    """The engine interface on the CUDA kernel; torch's own operations where autograd tracks a tensor.
+
+    Complex dtypes, cascades with more state than the kernel's local array
+    (`gsci.kernels.iir.MAX_STATE`), and the trivial cases (no state, no
+    samples) take the native engine.
+    """
+    from gsci.kernels import iir
+
+    tracks_grad = any(getattr(t, "requires_grad", False) for t in (b, a, x, zi))
+    state_size = b.shape[0] * (b.shape[1] - 1)
+    trivial = state_size == 0 or 0 in x.shape
+    if tracks_grad or trivial or state_size > iir.MAX_STATE or x.dtype not in (xp.float32, xp.float64):
+        return _iir_xp.filter_sections(b, a, x, zi, xp)
+    sections, order, n = b.shape[0], b.shape[1] - 1, x.shape[-1]
+    batch = x.shape[:-1]
+    channels = int(np.prod(batch))
+    # time-major (n, channels): at each step the threads of a warp read adjacent channels (coalesced)
+    x_time_major = _contiguous(xp.permute_dims(xp.reshape(x, (channels, n)), (1, 0)), xp)
+    state = _contiguous(xp.reshape(zi, (channels, sections * order)), xp)
+    y = xp.empty((n, channels), dtype=x.dtype, device=device(x))
+    zf = xp.empty((channels, sections * order), dtype=x.dtype, device=device(x))
+    iir.filter_sections(_contiguous(b, xp), _contiguous(a, xp), x_time_major, state, y, zf)
+    y = xp.reshape(xp.permute_dims(y, (1, 0)), (*batch, n))
+    return y, xp.reshape(zf, (*batch, sections, order))
+
+
+def _contiguous(a, xp):
+    if is_torch_namespace(xp):
+        return a.contiguous()
+    if is_numpy_namespace(xp):
+        return np.ascontiguousarray(a)
+    import cupy
+
+    return cupy.ascontiguousarray(a)
+
+
+def _lfilter_kernel(b, a, x, axis=-1, zi=None, *, xp):
+    """`lfilter` on the kernel path (the CUDA IIR kernel)."""
+    return _lfilter(b, a, x, axis, zi, xp, _filter_sections_on_gpu)
+
+
+def _sosfilt_kernel(sos, x, axis=-1, zi=None, *, xp):
+    """`sosfilt` on the kernel path (the CUDA IIR kernel)."""
+    return _sosfilt(sos, x, axis, zi, xp, _filter_sections_on_gpu)
+
+
+@gsci_function(
+    "signal", arrays=("b", "a", "x", "zi"), kernel=_lfilter_kernel, scipy_for={"numpy": _SCIPY_REASON}
+)
+def lfilter(b, a, x, axis=-1, zi=None, *, xp):
+    """Filter data along one dimension with an IIR or FIR filter (`scipy.signal.lfilter`).
+
+    Direct form II transposed:
+    ``a[0] y[n] = sum_k b[k] x[n - k] - sum_{k >= 1} a[k] y[n - k]``.
+
+    Parameters
+    ----------
+    b : array_like
+        The numerator coefficient vector in a 1-D sequence.
+    a : array_like
+        The denominator coefficient vector in a 1-D sequence. If ``a[0]`` is
+        not 1, both `a` and `b` are normalized by ``a[0]``.
+    x : array_like
+        An N-dimensional input array.
+    axis : int, optional
+        The axis of the input data array along which to apply the filter.
+        Default is -1.
+    zi : array_like, optional
+        Initial conditions for the filter delays, of ``x``'s shape with
+        ``x.shape[axis]`` replaced by ``max(len(a), len(b)) - 1`` (other
+        lengths may be 1). None (default) means initial rest.
+
+    Returns
+    -------
+    y : array
+        The output of the digital filter.
+    zf : array, optional
+        The final filter delay values, returned only when `zi` is given.
+
+    Notes
+    -----
+    NumPy input runs SciPy's compiled recurrence (declared). Elsewhere the
+    recurrence runs as a vectorized prefix scan of the state's affine maps
+    (``log2(len(x))`` steps over all samples): its rounding differs from
+    SciPy's sequential loop by a few ulps times the filter's condition; on
+    CUDA arrays a Numba kernel runs one thread per channel. The checks of
+    ``a[0] == 0`` look at values: they are skipped for Dask and under
+    ``jax.jit``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from gsci.signal._iir import lfilter
+    >>> lfilter([1.0], [1.0, -0.5], np.ones(4))
+    array([1.   , 1.5  , 1.75 , 1.875])
+    """
+    return _lfilter(b, a, x, axis, zi, xp, _iir_xp.filter_sections)
+
+
+@gsci_function(
+    "signal", arrays=("sos", "x", "zi"), kernel=_sosfilt_kernel, scipy_for={"numpy": _SCIPY_REASON}
+)
+def sosfilt(sos, x, axis=-1, zi=None, *, xp):
+    """Filter data along one dimension using cascaded second-order sections (`scipy.signal.sosfilt`).
+
+    Parameters
+    ----------
+    sos : array_like
+        Array of second-order filter coefficients, shape ``(n_sections, 6)``:
+        ``[b0, b1, b2, a0, a1, a2]`` per row, with ``a0 == 1``.
+    x : array_like
+        An N-dimensional input array.
+    axis : int, optional
+        The axis of the input data array along which to apply the filter.
+        Default is -1.
+    zi : array_like, optional
+        Initial conditions for the cascaded filter delays, of shape
+        ``(n_sections, ..., 2, ...)``: ``x``'s shape with ``x.shape[axis]``
+        replaced by 2, after a leading ``n_sections``.
+
+    Returns
+    -------
+    y : array
+        The output of the digital filter.
+    zf : array, optional
+        The final filter delay values, returned only when `zi` is given.
+
+    Notes
+    -----
+    Paths as in `lfilter`. The check ``sos[:, 3] == 1`` looks at values: it
+    is skipped for Dask and under ``jax.jit``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from gsci.signal._iir import sosfilt
+    >>> sosfilt([[1.0, 0.0, 0.0, 1.0, -0.5, 0.0]], np.ones(4))
+    array([1.   , 1.5  , 1.75 , 1.875])
+    """
+    return _sosfilt(sos, x, axis, zi, xp, _iir_xp.filter_sections)
+
+
+@gsci_function("signal", arrays=("b", "a"))
+def lfilter_zi(b, a, *, xp):
+    """Construct initial conditions for lfilter for step response steady-state (`scipy.signal.lfilter_zi`).
+
+    Parameters
+    ----------
+    b, a : array_like (1-D)
+        The IIR filter coefficients.
+
+    Returns
+    -------
+    zi : 1-D array
+        The initial state for the filter: ``lfilter(b, a, ones, zi=zi)`` is
+        constant.
+
+    Notes
+    -----
+    Solved in closed form (SciPy solves the linear system ``(I - A) zi = B``).
+    Leading zeros of `a` are stripped as in SciPy when its values can be
+    inspected (not for Dask or under ``jax.jit``, where they stay).
+
+    Examples
+    --------
+    >>> from gsci.signal._iir import lfilter_zi
+    >>> lfilter_zi([1.0], [1.0, -0.5]).tolist()
+    [1.0]
+    """
+    like = next((v for v in (b, a) if is_array(v)), np.empty(0))
+    b, a = (
+        _float_coefficients(_coefficients(b, xp, like), xp),
+        _float_coefficients(_coefficients(a, xp, like), xp),
+    )
+    b = xp.reshape(b, (1,)) if b.ndim == 0 else b
+    a = xp.reshape(a, (1,)) if a.ndim == 0 else a
+    if b.ndim != 1:
+        raise ValueError("Numerator b must be 1-D.")
+    if a.ndim != 1:
+        raise ValueError("Denominator a must be 1-D.")
+    if a.shape[0] == 0:
+        raise ValueError("There must be at least one nonzero `a` coefficient.")
+    if _concrete(a, xp) and a.shape[0] > 1:
+        nonzero = [bool(a[i] != 0) for i in range(a.shape[0] - 1)]
+        a = a[nonzero.index(True) if True in nonzero else a.shape[0] - 1 :]
+    order = max(a.shape[0], b.shape[0]) - 1
+    dtype, _ = _numpy_result_dtype(xp, b, a)
+    return _computed(_lfilter_zi_computation, {"order": order, "dtype": dtype}, xp, b, a)
+
+
+def _lfilter_zi_computation(b, a, *, order, dtype, xp):
+    b, a = _normalized(xp.astype(b, dtype), xp.astype(a, dtype), order, xp)
+    return _steady_state(b, a, xp)
+
+
+def _float_coefficients(c, xp):
+    """Integer and bool coefficients compute in float64, as SciPy's division makes them."""
+    return c if xp.isdtype(c.dtype, ("real floating", "complex floating")) else xp.astype(c, xp.float64)
+
+
+def _steady_state(b, a, xp):
+    """The state ``zi`` with ``zi = A zi + B`` for sections ``b, a`` (..., N + 1), ``a[..., 0] == 1``.
+
+    Closed form: ``zi[0] = sum(B) / sum(a)``, ``zi[k] = (a[0] + ... + a[k]) zi[0] - (B[0] + ... + B[k-1])``.
+    """
+    drive = b[..., 1:] - a[..., 1:] * b[..., :1]
+    first = xp.sum(drive, axis=-1, keepdims=True) / xp.sum(a, axis=-1, keepdims=True)
+    a_sums = xp.cumulative_sum(a[..., :-1], axis=-1)
+    drive_sums = xp.cumulative_sum(drive[..., :-1], axis=-1, include_initial=True)
+    return a_sums * first - drive_sums
+
+
+@gsci_function("signal", arrays=("sos",))
+def sosfilt_zi(sos, *, xp):
+    """Construct initial conditions for sosfilt for step response steady-state (`scipy.signal.sosfilt_zi`).
+
+    Parameters
+    ----------
+    sos : array_like
+        Second-order sections, shape ``(n_sections, 6)``.
+
+    Returns
+    -------
+    zi : array
+        Initial conditions, shape ``(n_sections, 2)``: ``sosfilt(sos, ones,
+        zi=zi)`` is constant.
+
+    Examples
+    --------
+    >>> from gsci.signal._iir import sosfilt_zi
+    >>> sosfilt_zi([[1.0, 0.0, 0.0, 1.0, -0.5, 0.0]]).tolist()
+    [[1.0, 0.0]]
+    """
+    sos = _float_coefficients(_coefficients(sos, xp, np.empty(0)), xp)
+    if sos.ndim != 2 or sos.shape[1] != 6:
+        raise ValueError(f"sos must be shape (n_sections, 6), got {sos.shape=}")
+    return _computed(_sosfilt_zi_computation, {}, xp, sos)
+
+
+def _sosfilt_zi_computation(sos, *, xp):
+    b, a = sos[:, :3] / sos[:, 3:4], sos[:, 3:] / sos[:, 3:4]
+    zi = _steady_state(b, a, xp)
+    gains = xp.sum(sos[:, :3], axis=-1) / xp.sum(sos[:, 3:], axis=-1)
+    scales, scale = [], xp.ones((), dtype=sos.dtype, device=device(sos))
+    for section in range(sos.shape[0]):  # few sections; the scale is the product of the gains before
+        scales.append(scale)
+        scale = scale * gains[section]
+    if not scales:
+        return zi
+    return xp.stack(scales)[:, None] * zi
