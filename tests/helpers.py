@@ -124,3 +124,20 @@ def forbid_dask_compute():
         raise AssertionError("gsci computed a Dask array; it must stay lazy")
 
     return dask.config.set(scheduler=scheduler)
+
+
+def run_in_simulator(script):
+    """Run ``script`` in a fresh interpreter with ``GSCI_KERNEL_SIM=1``; fail with its output.
+
+    A fresh process, because the simulator must be on before numba is imported.
+    """
+    import os
+    import subprocess
+    import sys
+
+    environment = {**os.environ, "GSCI_KERNEL_SIM": "1"}
+    environment.pop("NUMBA_ENABLE_CUDASIM", None)
+    run = subprocess.run(
+        [sys.executable, "-c", script], env=environment, capture_output=True, text=True, timeout=300
+    )
+    assert run.returncode == 0, run.stdout + run.stderr

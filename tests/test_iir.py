@@ -1,15 +1,12 @@
 """lfilter, lfilter_zi, sosfilt, sosfilt_zi against SciPy on every library, plus the CUDA kernel."""
 
 import functools
-import os
-import subprocess
-import sys
 import textwrap
 
 import numpy as np
 import pytest
 import scipy.signal
-from helpers import Library, assert_matches, forbid_dask_compute, to_numpy
+from helpers import Library, assert_matches, forbid_dask_compute, run_in_simulator, to_numpy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -319,12 +316,7 @@ SIMULATOR_SCRIPT = textwrap.dedent(
 
 
 def test_kernel_in_simulator_matches_scipy():
-    environment = {**os.environ, "GSCI_KERNEL_SIM": "1"}
-    environment.pop("NUMBA_ENABLE_CUDASIM", None)
-    run = subprocess.run(
-        [sys.executable, "-c", SIMULATOR_SCRIPT], env=environment, capture_output=True, text=True, timeout=300
-    )
-    assert run.returncode == 0, run.stdout + run.stderr
+    run_in_simulator(SIMULATOR_SCRIPT)
 
 
 @pytest.mark.parametrize("cc", [(8, 0), (9, 0)])

@@ -8,7 +8,7 @@ import textwrap
 import numpy as np
 import pytest
 import scipy.ndimage
-from helpers import Library, assert_matches
+from helpers import Library, assert_matches, run_in_simulator
 
 from gsci import ndimage
 
@@ -69,12 +69,7 @@ SIMULATOR_SCRIPT = textwrap.dedent(
 
 
 def test_kernel_in_simulator_matches_scipy():
-    environment = {**os.environ, "GSCI_KERNEL_SIM": "1"}
-    environment.pop("NUMBA_ENABLE_CUDASIM", None)
-    run = subprocess.run(
-        [sys.executable, "-c", SIMULATOR_SCRIPT], env=environment, capture_output=True, text=True, timeout=300
-    )
-    assert run.returncode == 0, run.stdout + run.stderr
+    run_in_simulator(SIMULATOR_SCRIPT)
 
 
 def test_import_gsci_imports_no_numba():
