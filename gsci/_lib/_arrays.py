@@ -75,6 +75,11 @@ def is_array(value):
     return is_array_api_obj(value) and not scalar
 
 
+def requested_namespace(xp):
+    """The compat namespace for an ``xp=`` argument: None (NumPy), a library module or a compat namespace."""
+    return _library_and_namespace(np.empty(0) if xp is None else xp.empty(0))[1]
+
+
 def as_array(value, xp, like=None):
     """Arrays as they are; Python scalars and sequences as arrays of ``xp`` on ``like``'s device.
 

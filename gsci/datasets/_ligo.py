@@ -21,8 +21,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
+from gsci._lib._arrays import requested_namespace
 from gsci._lib._compat import array_namespace
 from gsci._lib._compat import device as device_of
 
@@ -189,7 +188,7 @@ def ligo_event(name="GW150914", *, data_dir=None, xp=None, device=None, download
         raise ImportError("gsci.datasets.ligo_event reads HDF5 files with h5py: pip install h5py") from e
     h1_file, l1_file, template_file = (_locate(file, name, data_dir, download) for file in _FILES[name])
     metadata = _read_metadata(_locate(EVENTS_JSON, name, data_dir, download), name)
-    xp = _namespace(xp)
+    xp = requested_namespace(xp)
     h1, h1_start, h1_fs = _read_strain(h5py, h1_file)
     l1, l1_start, l1_fs = _read_strain(h5py, l1_file)
     if (h1_start, h1_fs) != (l1_start, l1_fs):
@@ -207,11 +206,6 @@ def ligo_event(name="GW150914", *, data_dir=None, xp=None, device=None, download
         h_cross=to_library(h_cross, xp, device),
         metadata=metadata,
     )
-
-
-def _namespace(xp):
-    """The array-api-compat namespace of ``xp`` (a library module, a compat namespace or None: NumPy)."""
-    return array_namespace(np.empty(0) if xp is None else xp.empty(0))
 
 
 def to_library(a, xp, device):

@@ -15,9 +15,9 @@ import types
 
 import numpy as np
 
-from gsci._lib._arrays import is_array
+from gsci._lib._arrays import is_array, requested_namespace
 from gsci._lib._compat import array_namespace
-from gsci.datasets._ligo import LigoEvent, _namespace, read_only_metadata, to_library
+from gsci.datasets._ligo import LigoEvent, read_only_metadata, to_library
 
 __all__ = ["aligo_psd", "synthetic_event"]
 
@@ -115,7 +115,7 @@ def synthetic_event(*, seed=0, snr=20.0, xp=None, device=None):
     noise = np.fft.irfft(np.fft.rfft(white) * np.sqrt(psd * FS / 2), n)
     h1, l1 = noise + signal / distance
     h_plus, h_cross = _newtonian_chirp(t, n / FS / 2)
-    xp = _namespace(xp)
+    xp = requested_namespace(xp)
     metadata = {
         "name": "synthetic",
         "fs": int(FS),

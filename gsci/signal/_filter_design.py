@@ -22,10 +22,9 @@ library's default float type, float32 for PyTorch).
 import numpy as np
 import scipy.signal
 
-from gsci._lib._arrays import from_host, is_array, library_of, to_host
+from gsci._lib._arrays import from_host, is_array, library_of, requested_namespace, to_host
 from gsci._lib._compat import device as device_of
 from gsci._lib._dispatch import gsci_function
-from gsci.signal.windows._windows import _namespace
 
 __all__ = [
     "bessel",
@@ -91,7 +90,7 @@ def _designed(name, xp, device, **arguments):
     result = getattr(scipy.signal, name)(**host)
     if xp is None and device is None:
         return result
-    xp = _namespace(xp)
+    xp = requested_namespace(xp)
     if isinstance(result, tuple):
         return tuple(from_host(r, xp, device) for r in result)
     return from_host(result, xp, device)

@@ -22,7 +22,7 @@ import operator
 
 import numpy as np
 
-from gsci._lib._arrays import is_array
+from gsci._lib._arrays import is_array, requested_namespace
 from gsci._lib._compat import array_namespace
 from gsci._lib._compat import device as device_of
 
@@ -46,11 +46,6 @@ _BLACKMAN = (0.42, 0.50, 0.08)
 _FLATTOP = (0.21557895, 0.41663158, 0.277263158, 0.083578947, 0.006947368)
 
 
-def _namespace(xp):
-    """The array-api-compat namespace for ``xp``: None (NumPy), a library module or a compat namespace."""
-    return array_namespace(np.empty(0) if xp is None else xp.empty(0))
-
-
 def _window_length(M):
     """``M`` as an int; ``ValueError`` (SciPy's) if negative or fractional, ``TypeError`` if no integer."""
     if int(M) != M or M < 0:
@@ -69,7 +64,7 @@ def _window(M, sym, xp, device, samples):
 
     A periodic window (``sym=False``) is the symmetric window of ``M + 1`` points without its last one.
     """
-    xp = _namespace(xp)
+    xp = requested_namespace(xp)
     M = _window_length(M)
     if M <= 1:
         return xp.ones(M, dtype=xp.float64, device=device)
