@@ -201,6 +201,24 @@ def test_declaration_paths_follow_backend_library_and_device(monkeypatch):
     assert declared.path("auto", "numpy", "cpu") == "kernel"
 
 
+def test_scipy_for_applies_on_the_cpu_and_autograd_keeps_torch_native():
+    torch = pytest.importorskip("torch")
+    from gsci._lib._dispatch import gsci_function
+
+    @gsci_function("signal", arrays=("data",), scipy_for={"numpy": "measured", "torch": "measured"})
+    def detrend(data, axis=-1, type="linear", bp=0, overwrite_data=False, *, xp):
+        return "native"
+
+    assert detrend.declaration.path("auto", "torch", "cuda") == "native"  # never a host round trip
+    x = np.array([1.0, 2.0, 4.0])
+    expected = scipy.signal.detrend(x)
+    np.testing.assert_array_equal(detrend(torch.asarray(x)).numpy(), expected)
+    np.testing.assert_array_equal(detrend(x), expected)
+    assert detrend(torch.asarray(x, requires_grad=True)) == "native"
+    with gsci.backend("native"):
+        assert detrend(x) == "native"
+
+
 @pytest.mark.parametrize("library", ["cupy", "torch"])
 def test_cuda_arrays_take_the_kernel_path_when_numba_cuda_is_installed(library):
     declared = gsci.ndimage.laplace.declaration

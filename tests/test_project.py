@@ -20,10 +20,17 @@ def test_ci_runs_the_readme_test_command_verbatim():
     assert tests in (ROOT / ".ci" / "run").read_text().splitlines()
 
 
-def test_demo_runs_and_checks_gsci_against_scipy():
-    done = subprocess.run([sys.executable, "-m", "gsci.demo"], capture_output=True, text=True, cwd=ROOT)
-    assert done.returncode == 0, done.stderr
-    assert "numpy" in done.stdout and "welch finds the 440 Hz tone at 440.0 Hz" in done.stdout
+def test_demo_runs_and_checks_gsci_against_scipy(tmp_path):
+    command = [sys.executable, "-m", "gsci.demo", "--output", str(tmp_path)]
+    done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 0, done.stdout + done.stderr
+    rows = re.findall(r"^(.+?) +(H1|L1) +(\d+\.\d+) ", done.stdout, re.MULTILINE)
+    snrs = {(library, detector): snr for library, detector, snr in rows}
+    assert snrs[("numpy + scipy.signal", "H1")] == snrs[("numpy + gsci", "H1")]
+    assert {round(float(snr), 1) for (_, detector), snr in snrs.items() if detector == "H1"} == {18.6}
+    assert {round(float(snr), 1) for (_, detector), snr in snrs.items() if detector == "L1"} == {13.2}
+    assert "Every library agrees with NumPy + scipy.signal" in done.stdout
+    assert len(list(tmp_path.glob("*.png"))) == 5
 
 
 @pytest.mark.parametrize("command", [["check"], ["format", "--check"]])

@@ -36,7 +36,9 @@ class Declaration:
     module, name : the SciPy function it mirrors (``scipy.<module>.<name>``).
     arrays : parameters that may hold arrays; they set the namespace.
     kernel : implementation launching CUDA kernels, same signature as native.
-    scipy_for : libraries whose "auto" path is SciPy, each with the reason.
+    scipy_for : libraries whose "auto" path on the CPU is SciPy, each with the
+        reason. Torch tensors that autograd tracks take the native path
+        instead, so gradients flow.
     """
 
     module: str
@@ -52,7 +54,7 @@ class Declaration:
             return "scipy"
         if self.kernel is not None and _kernel_serves(library, device):
             return "kernel"
-        if backend == "auto" and library in self.scipy_for:
+        if backend == "auto" and device == "cpu" and library in self.scipy_for:
             return "scipy"
         return "native"
 
@@ -127,10 +129,14 @@ def _call(declaration, arguments):
     first = next(iter(named_arrays.values()), None)
     library = "numpy" if first is None else library_of(first)
     path = declaration.path(backend, library, "cpu" if first is None else device_kind(first, library))
-    if path == "scipy":
+    if path == "scipy" and not (backend == "auto" and _tracks_grad(named_arrays.values())):
         return _call_scipy(declaration, arguments, named_arrays, xp, library)
     implementation = declaration.kernel if path == "kernel" else declaration.native
     return implementation(**arguments, xp=xp)
+
+
+def _tracks_grad(arrays):
+    return any(getattr(a, "requires_grad", False) for a in arrays)
 
 
 def _call_scipy(declaration, arguments, named_arrays, xp, library):

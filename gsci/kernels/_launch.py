@@ -19,12 +19,17 @@ SIMULATOR_THREADS_PER_BLOCK = 8
 SIMULATOR_MAX_BLOCKS = 2
 
 
-def geometry(work_items):
-    """``(blocks, threads_per_block)`` for a grid-stride loop over ``work_items``."""
+def geometry(work_items, threads_per_block=None):
+    """``(blocks, threads_per_block)`` for a grid-stride loop over ``work_items``.
+
+    ``threads_per_block`` sets the block size (a kernel's own choice, or its threads cooperate),
+    else the setting's.
+    """
     if config.ENABLE_CUDASIM:
         threads, most = SIMULATOR_THREADS_PER_BLOCK, SIMULATOR_MAX_BLOCKS
     else:
         threads, most = THREADS_PER_BLOCK, MAX_BLOCKS
+    threads = threads_per_block or threads
     return min(max(1, -(-work_items // threads)), most), threads
 
 

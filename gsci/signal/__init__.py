@@ -9,7 +9,8 @@ from gsci._lib._lazy import lazy_exports
 __all__, __getattr__, __dir__ = lazy_exports(
     __name__,
     {
-        "gsci.signal._spectral": ("welch", "csd", "periodogram"),
+        "gsci.signal._spectral": ("welch", "csd", "periodogram", "spectrogram", "stft", "istft"),
+        "gsci.signal._hilbert": ("hilbert",),
         "gsci.signal._detrend": ("detrend",),
         "gsci.signal._convolve": ("fftconvolve",),
         "gsci.signal.windows._windows": ("get_window",),
@@ -28,6 +29,7 @@ __all__, __getattr__, __dir__ = lazy_exports(
         ),
         "gsci.signal._freqz": ("freqz", "freqz_sos", "sosfreqz"),
         "gsci.signal._iir": ("lfilter", "lfilter_zi", "sosfilt", "sosfilt_zi"),
+        "gsci.signal._filtfilt": ("filtfilt", "sosfiltfilt"),
     },
     submodules=("windows",),
 )

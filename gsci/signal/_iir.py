@@ -12,7 +12,7 @@ import functools
 
 import numpy as np
 
-from gsci._lib._arrays import as_array, is_array
+from gsci._lib._arrays import as_array, is_array, library_of, to_host
 from gsci._lib._compat import (
     device,
     is_dask_namespace,
@@ -96,8 +96,59 @@ def _lfilter(b, a, x, axis, zi, xp, engine):
     order = max(a.shape[0], b.shape[0]) - 1
     if zi is not None:
         _checked_lfilter_zi(zi, x, axis, order)
+    elif _runs_as_sections(order, engine, b, a):
+        return _computed(
+            _sosfilt_computation,
+            {"axis": axis, "dtype": dtype, "engine": engine},
+            xp,
+            _sections(b, a, order, xp, x),
+            x,
+            None,
+        )
     static = {"axis": axis, "order": order, "dtype": dtype, "engine": engine}
     return _computed(_lfilter_computation, static, xp, b, a, x, zi)
+
+
+def _runs_as_sections(order, engine, b, a):
+    """True when the native scan should run the transfer function ``b / a`` as second-order sections.
+
+    The scan squares the state matrix; in transfer-function form its powers
+    lose all precision (an order-8 band-pass gives NaN). Coefficients that
+    autograd tracks stay as they are, so their gradients flow.
+    """
+    tracks_grad = any(getattr(c, "requires_grad", False) for c in (b, a))
+    return engine is _iir_xp.filter_sections and order > 2 and not tracks_grad
+
+
+def _sections(b, a, order, xp, like):
+    """The transfer function ``b / a`` as ``(order + 1) // 2`` second-order sections (SciPy's tf2sos).
+
+    Computed on the host from the few coefficients, lazily where the values
+    are not known yet: a task of the Dask graph, a callback under ``jax.jit``.
+    Trailing identity sections fill up when the polynomials have leading zeros.
+    """
+    sections = (order + 1) // 2
+    dtype = _numpy_result_dtype(xp, b, a)[0]
+    compute = functools.partial(_host_sections, sections=sections)
+    if is_dask_namespace(xp):
+        import dask
+
+        return xp.from_delayed(dask.delayed(compute)(b, a), shape=(sections, 6), dtype=dtype)
+    if is_jax_namespace(xp):
+        import jax
+
+        return jax.pure_callback(compute, jax.ShapeDtypeStruct((sections, 6), dtype), b, a)
+    host = [to_host(c, library_of(c), "gsci.signal") for c in (b, a)]
+    return xp.asarray(compute(*host), device=device(like))
+
+
+def _host_sections(b, a, sections):
+    b, a = np.asarray(b), np.asarray(a)
+    import scipy.signal
+
+    sos = scipy.signal.tf2sos(b, a)
+    identity = np.tile([1.0, 0.0, 0.0, 1.0, 0.0, 0.0], (sections - sos.shape[0], 1))
+    return np.concatenate((sos, identity)).astype(np.result_type(b, a))
 
 
 def _computed(computation, static, xp, *arrays):
@@ -209,30 +260,74 @@ def _sosfilt_computation(sos, x, zi, *, axis, dtype, engine, xp):
 
 
 def _filter_sections_on_gpu(b, a, x, zi, xp):
-    """The engine interface on the CUDA kernel; torch's own operations where autograd tracks a tensor.
+    """The engine interface on the CUDA kernels; torch's own operations where autograd tracks a tensor.
 
-    Complex dtypes, cascades with more state than the kernel's local array
+    Many channels run one thread each; few long ones a blocked scan over
+    time chunks (`gsci.kernels.iir.chunking` decides). Complex dtypes,
+    cascades with more state than the kernels' local array
     (`gsci.kernels.iir.MAX_STATE`), and the trivial cases (no state, no
     samples) take the native engine.
     """
     from gsci.kernels import iir
 
     tracks_grad = any(getattr(t, "requires_grad", False) for t in (b, a, x, zi))
-    state_size = b.shape[0] * (b.shape[1] - 1)
+    sections, order = b.shape[0], b.shape[1] - 1
+    state_size = sections * order
     trivial = state_size == 0 or 0 in x.shape
     if tracks_grad or trivial or state_size > iir.MAX_STATE or x.dtype not in (xp.float32, xp.float64):
         return _iir_xp.filter_sections(b, a, x, zi, xp)
-    sections, order, n = b.shape[0], b.shape[1] - 1, x.shape[-1]
-    batch = x.shape[:-1]
+    batch, n = x.shape[:-1], x.shape[-1]
     channels = int(np.prod(batch))
+    signals = xp.reshape(x, (channels, n))
+    state = _contiguous(xp.reshape(zi, (channels, state_size)), xp)
+    b, a = _contiguous(b, xp), _contiguous(a, xp)
+    chunking = iir.chunking(channels, n)
+    if chunking is None:
+        y, zf = _filter_channels_on_gpu(b, a, signals, state, xp)
+    else:
+        y, zf = _filter_chunks_on_gpu(b, a, signals, state, *chunking, xp)
+    return xp.reshape(y, (*batch, n)), xp.reshape(zf, (*batch, sections, order))
+
+
+def _filter_channels_on_gpu(b, a, signals, state, xp):
+    """One thread per channel: ``signals`` (channels, n) from ``state`` (channels, size)."""
+    from gsci.kernels import iir
+
     # time-major (n, channels): at each step the threads of a warp read adjacent channels (coalesced)
-    x_time_major = _contiguous(xp.permute_dims(xp.reshape(x, (channels, n)), (1, 0)), xp)
-    state = _contiguous(xp.reshape(zi, (channels, sections * order)), xp)
-    y = xp.empty((n, channels), dtype=x.dtype, device=device(x))
-    zf = xp.empty((channels, sections * order), dtype=x.dtype, device=device(x))
-    iir.filter_sections(_contiguous(b, xp), _contiguous(a, xp), x_time_major, state, y, zf)
-    y = xp.reshape(xp.permute_dims(y, (1, 0)), (*batch, n))
-    return y, xp.reshape(zf, (*batch, sections, order))
+    x_time_major = _contiguous(xp.permute_dims(signals, (1, 0)), xp)
+    y = _empty_like_data(x_time_major.shape, signals, xp)
+    zf = _empty_like_data(state.shape, signals, xp)
+    iir.filter_sections(b, a, x_time_major, state, y, zf)
+    return xp.permute_dims(y, (1, 0)), zf
+
+
+def _filter_chunks_on_gpu(b, a, signals, state, count, length, xp):
+    """The blocked scan: ``signals`` (channels, n) as ``count`` chunks of ``length`` samples each."""
+    from gsci.kernels import iir
+
+    (channels, n), size = signals.shape, state.shape[1]
+    lanes = channels * count
+    padding = count * length - n
+    if padding:
+        zeros = xp.zeros((channels, padding), dtype=signals.dtype, device=device(signals))
+        signals = xp.concat((signals, zeros), axis=1)
+    # time-major within chunks (length, lanes), lane c * count + k for chunk k of channel c (coalesced)
+    chunks = _contiguous(xp.permute_dims(xp.reshape(signals, (lanes, length)), (1, 0)), xp)
+    finals = _empty_like_data((lanes, size), signals, xp)
+    transition = _empty_like_data((size, size), signals, xp)
+    iir.chunk_final_states_into(b, a, chunks, finals, transition)
+    entering = _empty_like_data((lanes, size), signals, xp)
+    iir.chunk_carries_into(finals, transition, state, entering)
+    y = _empty_like_data(chunks.shape, signals, xp)
+    zf = _empty_like_data((lanes, size), signals, xp)
+    last_length = n - (count - 1) * length
+    iir.filter_sections(b, a, chunks, entering, y, zf, chunks_per_channel=count, last_length=last_length)
+    y = xp.reshape(xp.permute_dims(y, (1, 0)), (channels, count * length))[:, :n]
+    return y, xp.reshape(zf, (channels, count, size))[:, -1, :]
+
+
+def _empty_like_data(shape, like, xp):
+    return xp.empty(shape, dtype=like.dtype, device=device(like))
 
 
 def _contiguous(a, xp):
@@ -294,7 +389,12 @@ def lfilter(b, a, x, axis=-1, zi=None, *, xp):
     recurrence runs as a vectorized prefix scan of the state's affine maps
     (``log2(len(x))`` steps over all samples): its rounding differs from
     SciPy's sequential loop by a few ulps times the filter's condition; on
-    CUDA arrays a Numba kernel runs one thread per channel. The checks of
+    CUDA arrays a Numba kernel runs one thread per channel, or a blocked
+    scan over time chunks for few long channels. Natively, without `zi`, a
+    filter of order above 2 runs as second-order sections (SciPy's
+    ``tf2sos`` of the coefficients, on the host, or lazily on Dask and under
+    ``jax.jit``): the scan loses all precision on the transfer-function form
+    of, e.g., an order-8 band-pass; with `zi` it keeps that form. The checks of
     ``a[0] == 0`` look at values: they are skipped for Dask and under
     ``jax.jit``.
 

@@ -1,20 +1,25 @@
-"""Spectral estimation by averaged, modified periodograms: `csd`, `welch`, `periodogram`.
+"""Spectral analysis by windowed segments: `csd`, `welch`, `periodogram`, `spectrogram`, `stft`, `istft`.
 
 One core, as in SciPy: `welch` is `csd` of a signal with itself (its real
 part) and `periodogram` is `welch` with one segment spanning the signal.
 The segments are framed without a loop (views on NumPy and PyTorch), each
 is detrended and windowed in one expression, transformed by one batched
 FFT, and the products of the spectra are averaged over the segment axis.
+`spectrogram` and `stft` keep every segment's spectrum instead of the
+average; `istft` inverts `stft` by one batched inverse FFT and an
+overlap-add whose Python loop runs once per block of ``nperseg - noverlap``
+samples a segment spans, not once per segment.
 """
 
 import warnings
 
 import numpy as np
 
-from gsci._lib._arrays import as_array
+from gsci._lib._arrays import as_array, requested_namespace
 from gsci._lib._compat import (
     device,
     is_dask_namespace,
+    is_lazy_array,
     is_numpy_namespace,
     is_torch_namespace,
     size,
@@ -46,17 +51,20 @@ def _working_dtypes(arrays, window, xp):
     return real, complex_dtype if complex_input else real
 
 
-def _window(window, nperseg, n, xp, dev):
-    """(window array, nperseg) as SciPy's csd resolves them, for a signal of ``n`` samples."""
+def _window(window, nperseg, n, xp, dev, length="max(len(x), len(y))", stacklevel=_WARNING_STACKLEVEL):
+    """(window array, nperseg) as SciPy's csd resolves them, for a signal of ``n`` samples.
+
+    ``length`` names ``n`` in the warning; ``stacklevel`` points the warning at the caller.
+    """
     if isinstance(window, str | tuple):
         nperseg = 256 if nperseg is None else int(nperseg)
         if nperseg < 1:
             raise ValueError(f"Parameter {nperseg=} is not a positive integer!")
         if n < nperseg:
             warnings.warn(
-                f"{nperseg=} is greater than signal length max(len(x), len(y)) = {n}, using nperseg = {n}",
+                f"{nperseg=} is greater than signal length {length} = {n}, using nperseg = {n}",
                 UserWarning,
-                stacklevel=_WARNING_STACKLEVEL,
+                stacklevel=stacklevel,
             )
             nperseg = n
         return get_window(window, nperseg, xp=xp, device=dev), nperseg
@@ -180,15 +188,20 @@ def _weights(win, fs, scaling, nfft, nfreq, onesided, xp):
         scale = 1.0 / (fs * xp.sum(magnitude * magnitude))
     else:
         scale = 1.0 / xp.abs(xp.sum(win)) ** 2
+    return scale * _doubling(nfft, nfreq, onesided, scale.dtype, xp, device(win))
+
+
+def _doubling(nfft, nfreq, onesided, dtype, xp, dev):
+    """2 at the frequencies a one-sided spectrum folds (all but DC and an even ``nfft``'s Nyquist), else 1."""
     doubling = np.ones(nfreq)
     if onesided:
         doubling[1 : nfreq - 1 if nfft % 2 == 0 else nfreq] = 2
-    return scale * xp.asarray(doubling, dtype=scale.dtype, device=device(win))
+    return xp.asarray(doubling, dtype=dtype, device=dev)
 
 
-def _empty(shape, xp, dev):
-    empty = xp.empty(shape, dtype=xp.float64, device=dev)
-    return empty, empty
+def _empty(shape, xp, dev, count=2):
+    """SciPy's result for empty input: ``count`` empty float64 arrays of ``shape``."""
+    return (xp.empty(shape, dtype=xp.float64, device=dev),) * count
 
 
 def _padded(x, n, xp):
@@ -479,3 +492,567 @@ def periodogram(
     return _cross_spectrum(
         x, x, fs, window, nperseg, 0, nfft, detrend, return_onesided, scaling, axis, "mean", xp
     )
+
+
+_MODES = ("psd", "complex", "magnitude", "angle", "phase")
+_BOUNDARIES = ("even", "odd", "constant", "zeros", None)
+_STFT_SCALINGS = ("spectrum", "psd")
+_NOLA_TOLERANCE = 1e-10  # SciPy's: a squared-window sum at or below it counts as zero
+_CALLER_STACKLEVEL = 5  # user -> public wrapper -> _call -> stft/spectrogram/istft -> helper that warns
+
+
+def _check_boundary(boundary):
+    if boundary not in _BOUNDARIES:
+        raise ValueError(f"Unknown boundary option {boundary=}, must be one of: {list(_BOUNDARIES)}")
+
+
+def _extended(x, n, boundary, xp):
+    """``x`` extended by ``n`` samples at both ends of its last axis, as SciPy's ``<boundary>_ext``."""
+    if boundary is None or n < 1:
+        return x
+    if boundary == "zeros":
+        zeros = xp.zeros((*x.shape[:-1], n), dtype=x.dtype, device=device(x))
+        return xp.concat((zeros, x, zeros), axis=-1)
+    first, last = x[..., :1], x[..., -1:]
+    if boundary == "constant":
+        shape = (*x.shape[:-1], n)
+        return xp.concat((xp.broadcast_to(first, shape), x, xp.broadcast_to(last, shape)), axis=-1)
+    if n > x.shape[-1] - 1:
+        raise ValueError(
+            f"The extension length n ({n}) is too big. "
+            f"It must not exceed x.shape[axis]-1, which is {x.shape[-1] - 1}."
+        )
+    left, right = xp.flip(x[..., 1 : n + 1], axis=-1), xp.flip(x[..., -n - 1 : -1], axis=-1)
+    if boundary == "odd":
+        left, right = 2 * first - left, 2 * last - right
+    return xp.concat((left, x, right), axis=-1)
+
+
+def _legacy_detrend(detrend, axis, xp):
+    """SciPy's legacy `detrend` rule: falsy means none; a callable sees time on ``axis`` unless it is -1."""
+    if not detrend:
+        return None
+    if callable(detrend) and axis != -1:
+
+        def on_axis(segments):
+            return xp.moveaxis(detrend(xp.moveaxis(segments, -1, axis)), axis, -1)
+
+        return on_axis
+    return _detrend_kind(detrend)
+
+
+def _segment_times(length, nperseg, step, fs, boundary, xp, dev):
+    """SciPy's segment centres for a (extended, padded) signal of ``length`` samples, float64."""
+    times = np.arange(nperseg / 2, length - nperseg / 2 + 1, step) / float(fs)
+    if boundary is not None:
+        times -= (nperseg / 2) / fs
+    return xp.asarray(times, dtype=xp.float64, device=dev)
+
+
+def _legacy_scale(win, fs, scaling, xp):
+    """SciPy's legacy scale, ``1 / (fs * sum(win**2))`` or ``1 / sum(win)**2`` (complex windows: complex)."""
+    if scaling == "density":
+        return 1.0 / (fs * xp.sum(win * win))
+    if scaling == "spectrum":
+        return 1.0 / xp.sum(win) ** 2
+    raise ValueError(f"Unknown scaling: {scaling!r}")
+
+
+def _short_time_spectra(
+    x, axis, fs, win, nperseg, noverlap, nfft, detrend, return_onesided, scaling, mode, boundary, padded, xp
+):
+    """(f, t, spectra) as SciPy's legacy ``_spectral_helper`` computes them for one signal.
+
+    ``axis`` is ``x``'s time axis (non-negative), ``win`` the resolved window
+    of ``nperseg`` samples, ``detrend`` None, a trend type or a callable.
+    ``mode`` 'psd' gives scaled periodograms, 'stft' scaled spectra; either
+    is laid out (..., segment, frequency).
+    """
+    nfft = nperseg if nfft is None else int(nfft)
+    if nfft < nperseg:
+        raise ValueError(f"{nfft=} must be greater than or equal to {nperseg=}!")
+    noverlap = nperseg // 2 if noverlap is None else int(noverlap)
+    if noverlap >= nperseg:
+        raise ValueError(f"{noverlap=} must be less than {nperseg=}!")
+    complex_input = xp.isdtype(x.dtype, "complex floating")
+    if return_onesided and complex_input:
+        warnings.warn(
+            "Input data is complex, switching to return_onesided=False",
+            UserWarning,
+            stacklevel=_CALLER_STACKLEVEL,
+        )
+    onesided = bool(return_onesided) and not complex_input
+    real_dtype = xp.float64 if _is_double(x.dtype, xp) else xp.float32
+    complex_dtype = xp.complex128 if real_dtype == xp.float64 else xp.complex64
+    complex_window = xp.isdtype(win.dtype, "complex floating")
+    win = xp.astype(win, complex_dtype if complex_window else real_dtype, copy=False)
+    scale = _legacy_scale(win, fs, scaling, xp)
+    if onesided and complex_window:  # the segments are real: Re(win * s) = Re(win) * s, as SciPy keeps
+        win = xp.real(win)
+    two_sided_complex = complex_input or (complex_window and not onesided)
+    x = xp.astype(x, complex_dtype if two_sided_complex else real_dtype, copy=False)
+    if axis != x.ndim - 1:
+        x = xp.moveaxis(x, axis, -1)
+    x = _extended(x, nperseg // 2, boundary, xp)
+    step = nperseg - noverlap
+    if padded:
+        x = _padded(x, x.shape[-1] + (-(x.shape[-1] - nperseg) % step) % nperseg, xp)
+    spectra = _spectra(x, win, nperseg, step, nfft, detrend, onesided, xp)
+    dev = device(spectra)
+    frequencies = _frequencies(nfft, fs, onesided, xp, dev)
+    times = _segment_times(x.shape[-1], nperseg, step, fs, boundary, xp, dev)
+    if mode == "stft":
+        return frequencies, times, spectra * xp.sqrt(scale)
+    scale = xp.real(scale) if complex_window else scale
+    weights = scale * _doubling(nfft, spectra.shape[-1], onesided, real_dtype, xp, dev)
+    return frequencies, times, (xp.real(spectra) ** 2 + xp.imag(spectra) ** 2) * weights
+
+
+def _frequency_on_axis(spectra, axis, xp):
+    """``spectra`` (..., segment, frequency) with frequency moved to ``axis``, time last, as SciPy returns."""
+    return xp.moveaxis(spectra, -1, axis) if axis != spectra.ndim - 1 else spectra
+
+
+def _unwrapped(phase, xp):
+    """`numpy.unwrap` along the last axis (jumps over pi become their 2 pi complement)."""
+    jumps = phase[..., 1:] - phase[..., :-1]
+    wrapped = xp.remainder(jumps + np.pi, 2 * np.pi) - np.pi
+    wrapped = xp.where((wrapped == -np.pi) & (jumps > 0), np.pi, wrapped)
+    correction = xp.where(xp.abs(jumps) < np.pi, 0.0, wrapped - jumps)
+    return xp.concat((phase[..., :1], phase[..., 1:] + xp.cumulative_sum(correction, axis=-1)), axis=-1)
+
+
+def _spectrogram_values(spectra, mode, xp):
+    """Scaled spectra in the form ``mode`` asks for (the frequency axis last)."""
+    if mode == "magnitude":
+        return xp.abs(spectra)
+    if mode in ("angle", "phase"):
+        angle = xp.atan2(xp.imag(spectra), xp.real(spectra))
+        return _unwrapped(angle, xp) if mode == "phase" else angle
+    return spectra
+
+
+@gsci_function("signal", arrays=("x", "window"))
+def spectrogram(
+    x,
+    fs=1.0,
+    window=("tukey_periodic", 0.25),
+    nperseg=None,
+    noverlap=None,
+    nfft=None,
+    detrend="constant",
+    return_onesided=True,
+    scaling="density",
+    axis=-1,
+    mode="psd",
+    *,
+    xp,
+):
+    """Spectrogram by consecutive Fourier transforms, like `scipy.signal.spectrogram`.
+
+    Parameters
+    ----------
+    x : array
+        Time series.
+    fs : float, optional
+        Sampling frequency. Default: 1.0.
+    window : str, tuple or array, optional
+        A window name or (name, parameters) tuple for `get_window`, or the
+        window itself: a 1-D array of the input's library. Default: a
+        periodic Tukey window with shape parameter 0.25.
+    nperseg : int, optional
+        Samples per segment. Default: the window's length for an array
+        window, else 256, reduced (with a ``UserWarning``) to the signal's
+        length when longer.
+    noverlap : int, optional
+        Samples shared by consecutive segments. Default: ``nperseg // 8``.
+    nfft : int, optional
+        FFT length, ``>= nperseg``. Default: ``nperseg``.
+    detrend : {'constant', 'linear'}, callable or False, optional
+        Trend removed from each segment. A callable receives all segments at
+        once (time on the last axis when `axis` is -1, else on `axis`).
+        Default: ``'constant'``.
+    return_onesided : bool, optional
+        One-sided spectrum for real data (default); complex `x` always gives
+        a two-sided one (with SciPy's ``UserWarning``).
+    scaling : {'density', 'spectrum'}, optional
+        Power spectral density (V**2/Hz, default) or power spectrum (V**2);
+        modes other than 'psd' take the square root of this scale.
+    axis : int, optional
+        Time axis of `x`. Default: the last.
+    mode : {'psd', 'complex', 'magnitude', 'angle', 'phase'}, optional
+        The power (default), the complex spectra, their magnitude, their
+        angle, or the angle unwrapped along the frequency axis.
+
+    Returns
+    -------
+    f : array
+        Sample frequencies, float64.
+    t : array
+        Segment centres, float64.
+    Sxx : array
+        The spectrogram, frequency on `axis` and segment time last: complex
+        for mode 'complex' (complex64 for single-precision input, else
+        complex128), else real (float32 for single-precision input).
+
+    Raises
+    ------
+    ValueError
+        For bad `mode`, `scaling`, `detrend`, `nperseg`, `noverlap`
+        (``>= nperseg``), `nfft` (``< nperseg``) or window.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from gsci.signal import spectrogram
+    >>> f, t, sxx = spectrogram(np.sin(np.arange(1024) * 0.5), nperseg=128)
+    >>> sxx.shape, round(float(f[np.argmax(sxx[:, 0])]), 3)
+    ((65, 9), 0.078)
+    """
+    if mode not in _MODES:
+        raise ValueError(f"unknown value for {mode=}, must be one of {list(_MODES)}")
+    x = as_array(x, xp)
+    time_axis = normalize_axis(axis, x.ndim)
+    win, nperseg = _window(
+        window, nperseg, x.shape[time_axis], xp, device(x), "x.shape[axis]", _CALLER_STACKLEVEL
+    )
+    if size(x) == 0:  # after the window, as SciPy: no samples along the axis give no window (ValueError)
+        return _empty(x.shape, xp, device(x), count=3)
+    noverlap = nperseg // 8 if noverlap is None else noverlap
+    f, t, spectra = _short_time_spectra(
+        x,
+        time_axis,
+        fs,
+        win,
+        nperseg,
+        noverlap,
+        nfft,
+        _legacy_detrend(detrend, axis, xp),
+        return_onesided,
+        scaling,
+        "psd" if mode == "psd" else "stft",
+        None,
+        False,
+        xp,
+    )
+    return f, t, _frequency_on_axis(_spectrogram_values(spectra, mode, xp), time_axis, xp)
+
+
+@gsci_function("signal", arrays=("x", "window"))
+def stft(
+    x,
+    fs=1.0,
+    window="hann_periodic",
+    nperseg=256,
+    noverlap=None,
+    nfft=None,
+    detrend=False,
+    return_onesided=True,
+    boundary="zeros",
+    padded=True,
+    axis=-1,
+    scaling="spectrum",
+    *,
+    xp,
+):
+    """Short-time Fourier transform, like `scipy.signal.stft`.
+
+    Parameters
+    ----------
+    x : array
+        Time series.
+    fs : float, optional
+        Sampling frequency. Default: 1.0.
+    window : str, tuple or array, optional
+        A window name or (name, parameters) tuple for `get_window`, or the
+        window itself: a 1-D array of ``nperseg`` samples of the input's
+        library. Default: ``'hann_periodic'``.
+    nperseg : int, optional
+        Samples per segment, reduced (with a ``UserWarning``) to the
+        signal's length when longer. Default: 256.
+    noverlap : int, optional
+        Samples shared by consecutive segments. Default: ``nperseg // 2``.
+    nfft : int, optional
+        FFT length, ``>= nperseg``. Default: ``nperseg``.
+    detrend : {'constant', 'linear'}, callable or False, optional
+        Trend removed from each segment (see `spectrogram`). Default: False.
+    return_onesided : bool, optional
+        One-sided spectrum for real data (default); complex `x` always gives
+        a two-sided one (with SciPy's ``UserWarning``).
+    boundary : {'zeros', 'even', 'odd', 'constant', None}, optional
+        How `x` is extended by ``nperseg // 2`` samples at both ends, so the
+        first segment is centred on the first sample; None extends nothing.
+        Default: ``'zeros'``.
+    padded : bool, optional
+        Zero-pad the (extended) signal at the end to a whole number of
+        segments. Default: True.
+    axis : int, optional
+        Time axis of `x`. Default: the last.
+    scaling : {'spectrum', 'psd'}, optional
+        Scale the spectra so their magnitude is an amplitude spectrum
+        (default) or so their squared magnitude is a power spectral density.
+
+    Returns
+    -------
+    f : array
+        Sample frequencies, float64.
+    t : array
+        Segment times, float64.
+    Zxx : array
+        The STFT, frequency on `axis` and segment time last: complex64 for
+        single-precision input, else complex128.
+
+    Raises
+    ------
+    ValueError
+        For bad `scaling`, `boundary`, `detrend`, `nperseg`, `noverlap`
+        (``>= nperseg``), `nfft` (``< nperseg``) or window, or an odd or even
+        extension longer than the signal.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from gsci.signal import stft
+    >>> f, t, zxx = stft(np.ones(100), nperseg=16)
+    >>> zxx.shape, t[:3].tolist()
+    ((9, 14), [0.0, 8.0, 16.0])
+    """
+    if scaling not in _STFT_SCALINGS:
+        raise ValueError(f"Parameter {scaling=} not in {list(_STFT_SCALINGS)}!")
+    _check_boundary(boundary)
+    x = as_array(x, xp)
+    if size(x) == 0:
+        return _empty(x.shape, xp, device(x), count=3)
+    time_axis = normalize_axis(axis, x.ndim)
+    win, nperseg = _window(
+        window, nperseg, x.shape[time_axis], xp, device(x), "x.shape[axis]", _CALLER_STACKLEVEL
+    )
+    f, t, spectra = _short_time_spectra(
+        x,
+        time_axis,
+        fs,
+        win,
+        nperseg,
+        noverlap,
+        nfft,
+        _legacy_detrend(detrend, axis, xp),
+        return_onesided,
+        "density" if scaling == "psd" else scaling,
+        "stft",
+        boundary,
+        padded,
+        xp,
+    )
+    return f, t, _frequency_on_axis(spectra, time_axis, xp)
+
+
+def _overlap_add(frames, step, xp):
+    """Sum of ``frames`` (..., nseg, nperseg), frame i starting at sample ``i * step``.
+
+    A frame spans ``ceil(nperseg / step)`` blocks of ``step`` samples and its
+    block b lands b blocks after its first, so one shifted add per block
+    offset sums every frame, however many there are.
+    """
+    *outer, nseg, nperseg = frames.shape
+    blocks = -(-nperseg // step)
+    if is_dask_namespace(xp):  # the block reshape splits the sample axis: it must be one chunk
+        frames = frames.rechunk({frames.ndim - 1: -1})
+    frames = xp.reshape(_padded(frames, blocks * step, xp), (*outer, nseg, blocks, step))
+    if is_numpy_namespace(xp):  # adds in place into one output: no shifted copies
+        total = np.zeros((*outer, nseg + blocks - 1, step), dtype=frames.dtype)
+        for block in range(blocks):
+            total[..., block : block + nseg, :] += frames[..., block, :]
+        return total.reshape(*outer, -1)[..., : (nseg - 1) * step + nperseg]
+    dev = device(frames)
+    total = None
+    for block in range(blocks):
+        before = xp.zeros((*outer, block, step), dtype=frames.dtype, device=dev)
+        after = xp.zeros((*outer, blocks - 1 - block, step), dtype=frames.dtype, device=dev)
+        shifted = xp.concat((before, frames[..., block, :], after), axis=-2)
+        total = shifted if total is None else total + shifted
+    summed = xp.reshape(total, (*outer, (nseg + blocks - 1) * step))
+    return summed[..., : (nseg - 1) * step + nperseg]
+
+
+def _as_complex(z, xp):
+    """``z + 0j`` in NumPy's promotion: float32 becomes complex64, other real dtypes complex128."""
+    if xp.isdtype(z.dtype, "complex floating"):
+        return z
+    return xp.astype(z, xp.complex64 if z.dtype == xp.float32 else xp.complex128)
+
+
+def _inverse_lengths(nfreq, nperseg, noverlap, nfft, input_onesided):
+    """(nperseg, noverlap, nfft) as SciPy's istft resolves them from ``nfreq`` frequencies."""
+    default = 2 * (nfreq - 1) if input_onesided else nfreq
+    if nperseg is None:
+        nperseg = default
+    elif int(nperseg) < 1:
+        raise ValueError(f"{nperseg=} must be a positive integer")
+    nperseg = int(nperseg)
+    if nfft is None:
+        nfft = nperseg if input_onesided and nperseg == default + 1 else default  # odd nperseg, no padding
+    elif nfft < nperseg:
+        raise ValueError(f"{nfft=} must be greater than or equal to {nperseg=}.")
+    noverlap = nperseg // 2 if noverlap is None else int(noverlap)
+    if noverlap >= nperseg:
+        raise ValueError(f"{noverlap=} must be less than {nperseg=}.")
+    return nperseg, noverlap, int(nfft)
+
+
+def _inverse_frames(zxx, time_axis, freq_axis, nfft, nperseg, input_onesided, xp):
+    """Inverse FFT of every segment's spectrum: shape (..., nseg, nperseg), the other axes in order."""
+    outer = [a for a in range(zxx.ndim) if a not in (time_axis, freq_axis)]
+    zxx = xp.permute_dims(zxx, (*outer, time_axis, freq_axis))
+    if is_dask_namespace(xp):  # dask's FFT needs the transformed axis in one chunk
+        zxx = zxx.rechunk({zxx.ndim - 1: -1})
+    fft = fft_module(xp)
+    inverse = fft.irfft if input_onesided else fft.ifft
+    return inverse(zxx, n=nfft, axis=-1)[..., :nperseg]
+
+
+def _synthesis_window(window, nperseg, xp, dev):
+    """``window`` resolved as SciPy's istft does: a str or tuple by `get_window`, else a 1-D array."""
+    if isinstance(window, str | tuple):
+        return get_window(window, nperseg, xp=xp, device=dev)
+    win = xp.asarray(window, device=dev)
+    if win.ndim != 1:
+        raise ValueError(f"window must be 1-D, got {win.shape=}")
+    if win.shape[0] != nperseg:
+        raise ValueError(f"window must have length of {nperseg=}, got {win.shape[0]}")
+    return win
+
+
+def _trimmed(x, nperseg, boundary):
+    """``x`` without the ``nperseg // 2`` samples `stft` added at each end (SciPy's slice, also for 0)."""
+    return x[..., nperseg // 2 : -(nperseg // 2)] if boundary else x
+
+
+def _window_norm(window, win, nperseg, step, nseg, boundary, xp):
+    """The overlap-added squared window (1 where it is tiny); warns as SciPy when NOLA fails.
+
+    A window given by name is summed on the host, so the NOLA check reads
+    no device values; an array window is summed where it lives and checked
+    unless it is lazy (Dask, JAX), which would need a computation.
+    """
+    host = requested_namespace(None)
+    on_host = isinstance(window, str | tuple)
+    ns = host if on_host else xp
+    squared = get_window(window, nperseg) ** 2 if on_host else win * win
+    if ns.isdtype(squared.dtype, "complex floating"):  # SciPy divides by a complex sum: its real part here
+        squared = ns.real(squared)
+    frames = ns.broadcast_to(ns.reshape(squared, (1, nperseg)), (nseg, nperseg))
+    norm = _trimmed(_overlap_add(frames, step, ns), nperseg, boundary)
+    concrete = on_host or not is_lazy_array(norm)
+    if concrete and not bool(ns.all(norm > _NOLA_TOLERANCE)):
+        warnings.warn(
+            "NOLA condition failed, STFT may not be invertible."
+            + ("" if boundary else " Possibly due to missing boundary"),
+            UserWarning,
+            stacklevel=_CALLER_STACKLEVEL,
+        )
+    norm = ns.where(norm > _NOLA_TOLERANCE, norm, 1.0)
+    return xp.asarray(norm, device=device(win)) if on_host else norm
+
+
+@gsci_function("signal", arrays=("Zxx", "window"))
+def istft(
+    Zxx,
+    fs=1.0,
+    window="hann_periodic",
+    nperseg=None,
+    noverlap=None,
+    nfft=None,
+    input_onesided=True,
+    boundary=True,
+    time_axis=-1,
+    freq_axis=-2,
+    scaling="spectrum",
+    *,
+    xp,
+):
+    """Inverse short-time Fourier transform, like `scipy.signal.istft`.
+
+    Parameters
+    ----------
+    Zxx : array
+        STFT of the signal (real arrays are taken as complex).
+    fs : float, optional
+        Sampling frequency. Default: 1.0.
+    window : str, tuple or array, optional
+        The window `stft` used: a name or (name, parameters) tuple for
+        `get_window`, or a 1-D array of ``nperseg`` samples. Default:
+        ``'hann_periodic'``.
+    nperseg : int, optional
+        Samples per segment; needed when it was odd or ``nfft > nperseg``.
+        Default: ``2 * (Zxx.shape[freq_axis] - 1)`` for one-sided input,
+        else ``Zxx.shape[freq_axis]``.
+    noverlap : int, optional
+        Samples shared by consecutive segments. Default: ``nperseg // 2``.
+    nfft : int, optional
+        FFT length the STFT used, ``>= nperseg``.
+    input_onesided : bool, optional
+        `Zxx` holds one-sided spectra of a real signal (default), else
+        two-sided spectra.
+    boundary : bool, optional
+        The STFT extended the signal at both ends (`stft`'s `boundary`):
+        remove ``nperseg // 2`` samples from each end. Default: True.
+    time_axis, freq_axis : int, optional
+        Axes of `Zxx` holding segments and frequencies. Default: -1 and -2.
+    scaling : {'spectrum', 'psd'}, optional
+        The scaling `stft` used. Default: ``'spectrum'``.
+
+    Returns
+    -------
+    t : array
+        Sample times, float64. Like SciPy, of length ``x.shape[0]``: the
+        signal's length only when `x` is 1-D.
+    x : array
+        The signal, time on the axis `Zxx`'s segments were on: real (float32
+        for complex64 input, else float64) if `input_onesided`, else complex.
+
+    Raises
+    ------
+    ValueError
+        For `Zxx` of fewer than 2 dimensions, equal `time_axis` and
+        `freq_axis`, or bad `nperseg`, `noverlap`, `nfft`, `scaling` or
+        window.
+
+    Warns
+    -----
+    UserWarning
+        When the window fails the nonzero overlap-add (NOLA) constraint, as
+        SciPy does. gsci checks an array window only when its values are at
+        hand: not for lazy Dask or JAX windows (named windows always).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from gsci.signal import istft, stft
+    >>> x = np.sin(np.arange(200) * 0.1)
+    >>> t, y = istft(stft(x, nperseg=32)[2], nperseg=32)
+    >>> bool(np.allclose(y[:200], x))
+    True
+    """
+    zxx = _as_complex(as_array(Zxx, xp), xp)
+    if zxx.ndim < 2:
+        raise ValueError(f"Input stft must be at least 2d! Got {zxx.ndim=}")
+    time_axis, freq_axis = normalize_axis(int(time_axis), zxx.ndim), normalize_axis(int(freq_axis), zxx.ndim)
+    if time_axis == freq_axis:
+        raise ValueError(f"Must specify differing time and frequency axes! Got {time_axis=}, {freq_axis=}")
+    if scaling not in _STFT_SCALINGS:
+        raise ValueError(f"Parameter {scaling=} not in {list(_STFT_SCALINGS)}!")
+    nseg = zxx.shape[time_axis]
+    nperseg, noverlap, nfft = _inverse_lengths(zxx.shape[freq_axis], nperseg, noverlap, nfft, input_onesided)
+    frames = _inverse_frames(zxx, time_axis, freq_axis, nfft, nperseg, input_onesided, xp)
+    win = _synthesis_window(window, nperseg, xp, device(frames))
+    step = nperseg - noverlap
+    norm = _window_norm(window, win, nperseg, step, nseg, boundary, xp)
+    if xp.isdtype(win.dtype, "complex floating") and not xp.isdtype(frames.dtype, "complex floating"):
+        win = xp.real(win)  # SciPy casts the window to the real frames' dtype
+    win = xp.astype(win, frames.dtype, copy=False)
+    gain = xp.sum(win) if scaling == "spectrum" else xp.sqrt(fs * xp.sum(win * win))
+    x = _trimmed(_overlap_add(frames * (win * gain), step, xp), nperseg, boundary)
+    x = x / xp.astype(norm, x.dtype)
+    if x.ndim > 1 and time_axis != zxx.ndim - 1:
+        x = xp.moveaxis(x, -1, time_axis - 1 if freq_axis < time_axis else time_axis)
+    return xp.asarray(np.arange(x.shape[0]) / float(fs), dtype=xp.float64, device=device(x)), x
