@@ -18,12 +18,14 @@ import functools
 import importlib
 import inspect
 import os
+import pathlib
 import platform
 import sys
 import timeit
 
 import numpy as np
 import scipy
+import scipy.signal
 
 import gsci
 from gsci._lib._backends import current_backend
@@ -56,6 +58,12 @@ def _laplace(shape, dtype):
     return lambda rng: ((rng.standard_normal(shape).astype(dtype),), {})
 
 
+def _sosfiltfilt(shape):
+    """The issue's order-8 Butterworth band-pass (8 second-order sections), 20-500 Hz at 4096 Hz."""
+    sos = scipy.signal.butter(8, [20, 500], btype="band", fs=4096, output="sos")
+    return lambda rng: ((sos, rng.standard_normal(shape)), {})
+
+
 CASES = (
     Case("signal", "welch", "n=2^21 nperseg=16384", _welch(2**21, 16384)),
     Case("signal", "welch", "n=2^21 nperseg=1024", _welch(2**21, 1024)),
@@ -64,6 +72,9 @@ CASES = (
     Case("signal", "fftconvolve", "2^21 x 4096", _fftconvolve(2**21, 4096)),
     Case("signal", "fftconvolve", "2^16 x 256", _fftconvolve(2**16, 256)),
     Case("signal", "fftconvolve", "1000 x 1000", _fftconvolve(1000, 1000)),
+    Case("signal", "sosfiltfilt", "order 8 band-pass (1, 2^22)", _sosfiltfilt((1, 2**22))),
+    Case("signal", "sosfiltfilt", "order 8 band-pass (64, 2^16)", _sosfiltfilt((64, 2**16))),
+    Case("signal", "sosfiltfilt", "order 8 band-pass (1024, 4096)", _sosfiltfilt((1024, 4096))),
     Case("ndimage", "laplace", "2048x2048 float64", _laplace((2048, 2048), "float64")),
     Case("ndimage", "laplace", "2048x2048 float32", _laplace((2048, 2048), "float32")),
 )
@@ -174,6 +185,38 @@ def measure(case, library, rng_seed, repeat, target_seconds):
     return row
 
 
+PIPELINE = Case("demo", "analyze", "GW150914 tutorial, H1 + L1, 32 s at 4096 Hz", None)
+
+
+def ligo_event():
+    """GW150914 from the LIGO open data (``$GSCI_DATA_DIR`` or a checkout's ``../shared/data/ligo``),
+    else the synthetic event."""
+    import gsci.datasets
+
+    checkout = pathlib.Path(__file__).resolve().parents[2] / "shared" / "data" / "ligo"
+    try:
+        return gsci.datasets.ligo_event(data_dir=checkout if checkout.is_dir() else None, download=False)
+    except FileNotFoundError:
+        return gsci.datasets.synthetic_event()
+
+
+def measure_pipeline(event, library, repeat, target_seconds):
+    """The tutorial's whole analysis with `gsci.signal` on ``library`` against `scipy.signal` on NumPy."""
+    from gsci.demo import DETECTORS, analyze
+
+    converted = dataclasses.replace(
+        event,
+        strain={d: library.convert(event.strain[d]) for d in DETECTORS},
+        h_plus=library.convert(event.h_plus),
+        h_cross=library.convert(event.h_cross),
+    )
+    calls = [timed(analyze, (converted, gsci.signal), {}, library.synchronize)]
+    calls.append(timed(analyze, (event, scipy.signal), {}, lambda: None))
+    row = Row(PIPELINE, library, path="native")
+    row.gsci, row.scipy = interleaved_minimum(calls, repeat, target_seconds)
+    return row
+
+
 def dispatch_overhead(repeat, target_seconds):
     """Microseconds of a 1024-sample welch through gsci's wrapper, and of its native function alone.
 
@@ -271,6 +314,11 @@ def main(argv=None):
         for library in libraries:
             rows.append(measure(case, library, 0, repeat, target))
             print(f"{case.function} {case.label} {library.name}/{library.device}: done", file=sys.stderr)
+    if not options.only or options.only in PIPELINE.function:
+        event = ligo_event()
+        for library in libraries:
+            rows.append(measure_pipeline(event, library, repeat, target))
+            print(f"{PIPELINE.function} {library.name}/{library.device}: done", file=sys.stderr)
     try:
         public, direct = dispatch_overhead(repeat, target)
         overhead = (
@@ -291,6 +339,8 @@ def _legend():
     return (
         "Times are the minimum over repeated runs, gsci and SciPy measured in turns on the same data "
         "(SciPy always on NumPy on the CPU). SciPy / gsci above 1 means gsci is faster. "
+        "The `demo.analyze` rows time the whole GW150914 tutorial (`gsci.demo.analyze`) with "
+        "`gsci.signal` on each library against the same code with `scipy.signal` on NumPy. "
         "`python benchmarks/run.py --output BENCHMARKS.md` regenerates this file."
     )
 

@@ -37,8 +37,7 @@ class Declaration:
     arrays : parameters that may hold arrays; they set the namespace.
     kernel : implementation launching CUDA kernels, same signature as native.
     scipy_for : libraries whose "auto" path on the CPU is SciPy, each with the
-        reason. Torch tensors that autograd tracks take the native path
-        instead, so gradients flow.
+        reason.
     """
 
     module: str
@@ -129,14 +128,10 @@ def _call(declaration, arguments):
     first = next(iter(named_arrays.values()), None)
     library = "numpy" if first is None else library_of(first)
     path = declaration.path(backend, library, "cpu" if first is None else device_kind(first, library))
-    if path == "scipy" and not (backend == "auto" and _tracks_grad(named_arrays.values())):
+    if path == "scipy":
         return _call_scipy(declaration, arguments, named_arrays, xp, library)
     implementation = declaration.kernel if path == "kernel" else declaration.native
     return implementation(**arguments, xp=xp)
-
-
-def _tracks_grad(arrays):
-    return any(getattr(a, "requires_grad", False) for a in arrays)
 
 
 def _call_scipy(declaration, arguments, named_arrays, xp, library):

@@ -14,19 +14,20 @@ import operator
 import numpy as np
 
 from gsci._lib._arrays import as_array, from_host, is_array, library_of, to_host
-from gsci._lib._compat import device, is_torch_namespace
+from gsci._lib._compat import device
 from gsci._lib._dispatch import gsci_function
-from gsci._lib._torch_cpu import as_torch, numpy_views
-from gsci.signal import _iir_xp
+from gsci._lib._torch_cpu import NUMPY
 from gsci.signal._iir import (
-    _SCIPY_REASON,
     _coefficients,
     _computed,
     _concrete,
+    _fastest,
+    _filter_sections_on_cpu,
     _filter_sections_on_gpu,
     _float_coefficients,
     _lfilter_computation,
     _lfilter_zi_computation,
+    _normalized,
     _numpy_result_dtype,
     _runs_as_sections,
     _sections,
@@ -58,10 +59,6 @@ def _filtfilt(b, a, x, axis, padtype, padlen, method, irlen, xp, engine):
         raise ValueError(f"filtfilt needs a filter of order 1 or more; got {b.shape=} and {a.shape=}")
     if a.shape[0] > 1 and _concrete(a, xp) and bool(a[0] == 0):
         raise ValueError("BUG: filter coefficient a[0] == 0 not supported yet")
-    options = {"axis": axis, "padtype": padtype, "padlen": padlen}
-    result = _torch_cpu_with_scipy("filtfilt", (b, a, x), options, xp)
-    if result is not None:
-        return result
     b, a = _float_coefficients(b, xp), _float_coefficients(a, xp)
     axis = np.lib.array_utils.normalize_axis_index(axis, x.ndim)
     if _runs_as_sections(order, engine, b, a):
@@ -83,6 +80,11 @@ def _filtfilt(b, a, x, axis, padtype, padlen, method, irlen, xp, engine):
 
 def _filtfilt_computation(b, a, x, *, axis, edge, padtype, order, coefficient_dtype, dtype, engine, xp):
     # SciPy's steady state is in the coefficients' precision, then scaled by samples in the result's
+    if engine is _filter_sections_on_cpu:
+        zi = _scipy_steady_state("lfilter_zi", b, a)[None, :]
+        b, a = _normalized(xp.astype(b, dtype), xp.astype(a, dtype), order, xp)
+        return _filtfilt_on_cpu(b[None, :], a[None, :], x, zi, axis, edge, padtype, dtype)
+    # SciPy's steady state is in the coefficients' precision, then scaled by samples in the result's
     zi = xp.astype(_lfilter_zi_computation(b, a, order=order, dtype=coefficient_dtype, xp=xp), dtype)
     zi = xp.reshape(zi, _along(axis, x.ndim, order))
     run = functools.partial(
@@ -100,11 +102,6 @@ def _sosfiltfilt(sos, x, axis, padtype, padlen, xp, engine):
     edge = _pad_length(padtype, padlen, _length(x, axis), taps=taps)
     if sos.shape[0] == 0:
         raise ValueError(f"sos must have at least one section; got {sos.shape=}")
-    result = _torch_cpu_with_scipy(
-        "sosfiltfilt", (sos, x), {"axis": axis, "padtype": padtype, "padlen": padlen}, xp
-    )
-    if result is not None:
-        return result
     sos = _float_coefficients(sos, xp)
     static = {
         "axis": np.lib.array_utils.normalize_axis_index(axis, x.ndim),
@@ -117,10 +114,34 @@ def _sosfiltfilt(sos, x, axis, padtype, padlen, xp, engine):
 
 
 def _sosfiltfilt_computation(sos, x, *, axis, edge, padtype, dtype, engine, xp):
+    if engine is _filter_sections_on_cpu:
+        zi = _scipy_steady_state("sosfilt_zi", sos)
+        sos = xp.astype(sos, dtype)
+        return _filtfilt_on_cpu(sos[:, :3], sos[:, 3:], x, zi, axis, edge, padtype, dtype)
     zi = xp.astype(_sosfilt_zi_computation(sos, xp=xp), dtype)
     zi = xp.reshape(zi, (sos.shape[0], *_along(axis, x.ndim, 2)))
     run = functools.partial(_sosfilt_computation, sos, axis=axis, dtype=dtype, engine=engine, xp=xp)
     return _forward_backward(run, x, zi, axis=axis, edge=edge, padtype=padtype, dtype=dtype, xp=xp)
+
+
+def _scipy_steady_state(function, *coefficients):
+    """SciPy's step-response steady state of NumPy ``coefficients``: with it, the CPU kernel's result is
+    SciPy's to the bit (gsci's closed form rounds differently, and a high-order filter amplifies that)."""
+    import scipy.signal
+
+    return getattr(scipy.signal, function)(*coefficients)
+
+
+def _filtfilt_on_cpu(b, a, x, zi, axis, edge, padtype, dtype):
+    """Both passes in one call of the Numba CPU kernel, which pads on the fly (NumPy arrays)."""
+    from gsci.kernels import iir_cpu
+
+    cut = 0
+    if x.dtype != dtype and edge > 0:  # SciPy extends in x's own dtype, then casts: so must we
+        x, cut, edge, padtype = _extended(x, edge, padtype, axis, NUMPY), edge, 0, None
+    along_last = np.moveaxis(x.astype(dtype, copy=False), axis, -1)
+    y = np.moveaxis(iir_cpu.filtfilt_sections(b, a, along_last, zi, padtype, edge), -1, axis)
+    return _part(y, axis, slice(cut, -cut)) if cut else y
 
 
 def _forward_backward(run, x, zi, *, axis, edge, padtype, dtype, xp):
@@ -210,17 +231,6 @@ def _result_dtype(xp, *arrays):
     return dtype
 
 
-def _torch_cpu_with_scipy(function, arrays, options, xp):
-    """Torch CPU tensors outside autograd: SciPy on zero-copy NumPy views (see `gsci._lib._torch_cpu`)."""
-    views = numpy_views(*arrays) if is_torch_namespace(xp) else None
-    if views is None:
-        return None
-    import scipy.signal
-
-    # SciPy returns a reversed view; torch tensors have no negative strides
-    return as_torch(np.ascontiguousarray(getattr(scipy.signal, function)(*views, **options)))
-
-
 def _gust_on_host(b, a, x, axis, irlen, xp):
     """``method="gust"``: SciPy's filtfilt on host copies, the result back in ``xp`` on ``x``'s device."""
     given = {"b": b, "a": a, "x": x}
@@ -251,7 +261,7 @@ def _sosfiltfilt_kernel(sos, x, axis=-1, padtype="odd", padlen=None, *, xp):
     return _sosfiltfilt(sos, x, axis, padtype, padlen, xp, _filter_sections_on_gpu)
 
 
-@gsci_function("signal", arrays=("b", "a", "x"), kernel=_filtfilt_kernel, scipy_for={"numpy": _SCIPY_REASON})
+@gsci_function("signal", arrays=("b", "a", "x"), kernel=_filtfilt_kernel)
 def filtfilt(b, a, x, axis=-1, padtype="odd", padlen=None, method="pad", irlen=None, *, xp):
     """Apply a digital filter forward and backward to a signal (`scipy.signal.filtfilt`).
 
@@ -294,13 +304,13 @@ def filtfilt(b, a, x, axis=-1, padtype="odd", padlen=None, method="pad", irlen=N
 
     Notes
     -----
-    NumPy input runs SciPy (declared: its compiled recurrence is faster than
-    the native scan); so do torch CPU tensors outside autograd, on zero-copy
-    views. Elsewhere the padding, steady state and both passes run natively
-    (the `lfilter` scan; on CUDA arrays the IIR kernel), compiled as one
-    program on JAX and lazily on Dask. Natively, a filter of order above 2
-    runs as second-order sections (SciPy's ``tf2sos`` of the few
-    coefficients, on the host): the scan loses all precision on the
+    NumPy arrays, and torch CPU tensors outside autograd, run both passes
+    in one call of a Numba CPU kernel with SciPy's rounding, which pads on
+    the fly, a channel per core. Elsewhere the padding, steady state and
+    both passes run as `lfilter` does (on CUDA arrays the IIR kernels; else
+    the scan, compiled as one program on JAX and lazily on Dask). The scan
+    runs a filter of order above 2 as second-order sections (SciPy's
+    ``tf2sos`` of the few coefficients): it loses all precision on the
     transfer-function form of, e.g., an order-8 band-pass. The result then
     differs from SciPy's by the rounding of SciPy's transfer-function
     recurrence (1e-8 relative for that band-pass), not by gsci's. Coefficients
@@ -322,10 +332,14 @@ def filtfilt(b, a, x, axis=-1, padtype="odd", padlen=None, method="pad", irlen=N
     >>> filtfilt([0.5, 0.5], [1.0], np.arange(8.0), padlen=2)
     array([0., 1., 2., 3., 4., 5., 6., 7.])
     """
-    return _filtfilt(b, a, x, axis, padtype, padlen, method, irlen, xp, _iir_xp.filter_sections)
+
+    def run(b, a, x, xp, engine):
+        return _filtfilt(b, a, x, axis, padtype, padlen, method, irlen, xp, engine)
+
+    return _fastest(run, xp, b, a, x)
 
 
-@gsci_function("signal", arrays=("sos", "x"), kernel=_sosfiltfilt_kernel, scipy_for={"numpy": _SCIPY_REASON})
+@gsci_function("signal", arrays=("sos", "x"), kernel=_sosfiltfilt_kernel)
 def sosfiltfilt(sos, x, axis=-1, padtype="odd", padlen=None, *, xp):
     """A forward-backward digital filter using cascaded second-order sections (`scipy.signal.sosfiltfilt`).
 
@@ -368,4 +382,8 @@ def sosfiltfilt(sos, x, axis=-1, padtype="odd", padlen=None, *, xp):
     >>> sosfiltfilt([[0.5, 0.5, 0.0, 1.0, 0.0, 0.0]], np.arange(8.0), padlen=2)
     array([0., 1., 2., 3., 4., 5., 6., 7.])
     """
-    return _sosfiltfilt(sos, x, axis, padtype, padlen, xp, _iir_xp.filter_sections)
+
+    def run(sos, x, xp, engine):
+        return _sosfiltfilt(sos, x, axis, padtype, padlen, xp, engine)
+
+    return _fastest(run, xp, sos, x)

@@ -3,9 +3,10 @@
 The public functions validate like SciPy and settle dtypes (NumPy's
 promotion rules, as SciPy applies them); the recurrence comes from an engine
 with one interface, ``filter_sections(b, a, x, zi, xp)`` on the time axis
-last: `gsci.signal._iir_xp` (Array API code) on the native path,
-`_filter_sections_on_gpu` (the Numba CUDA kernel of `gsci.kernels.iir`) on
-the kernel path.
+last: `_filter_sections_on_cpu` (the Numba CPU kernel of
+`gsci.kernels.iir_cpu`) for NumPy and torch CPU arrays, `gsci.signal._iir_xp`
+(Array API code) for the other libraries, `_filter_sections_on_gpu` (the
+Numba CUDA kernels of `gsci.kernels.iir`) on the kernel path.
 """
 
 import functools
@@ -21,15 +22,10 @@ from gsci._lib._compat import (
     is_torch_namespace,
 )
 from gsci._lib._dispatch import gsci_function
-from gsci._lib._torch_cpu import as_torch, numpy_views
+from gsci._lib._torch_cpu import NUMPY, as_torch, numpy_views
 from gsci.signal import _iir_xp
 
 _SUPPORTED = ("float32", "float64", "complex64", "complex128")
-_SCIPY_REASON = (
-    "SciPy's compiled sequential recurrence: 5 flops per sample and section, measured 8 x 1e6 samples "
-    "with an order-16 band-pass SOS in 0.19 s; the vectorized doubling scan does ~30 passes over the data "
-    "per section (3 s for 8 x 1e5)"
-)
 
 
 def _coefficients(value, xp, like):
@@ -57,16 +53,32 @@ def _concrete(a, xp):
     return True
 
 
-def _torch_cpu_with_scipy(function, *arrays, **options):
-    """Torch CPU tensors outside autograd: SciPy on zero-copy NumPy views (see `gsci._lib._torch_cpu`)."""
-    views = numpy_views(*(a for a in arrays if a is not None))
-    if views is None:
-        return None
-    import scipy.signal
+def _fastest(run, xp, *arrays):
+    """``run(*arrays, xp=..., engine=...)`` on the fastest engine for where ``arrays`` live.
 
-    if arrays[-1] is None:
-        return as_torch(getattr(scipy.signal, function)(*views, **options))
-    return tuple(as_torch(r) for r in getattr(scipy.signal, function)(*views[:-1], zi=views[-1], **options))
+    NumPy arrays, and torch CPU tensors outside autograd (as zero-copy NumPy
+    views), run the Numba CPU kernel `gsci.kernels.iir_cpu`: SciPy's rounding,
+    a channel per core, 1.0-2.5x SciPy's compiled loop (BENCHMARKS.md).
+    Other arrays run the vectorized scan of `gsci.signal._iir_xp`, which stays
+    lazy on Dask, compiles under ``jax.jit`` and carries gradients.
+    """
+    if is_numpy_namespace(xp):
+        return run(*arrays, xp=xp, engine=_filter_sections_on_cpu)
+    views = numpy_views(*(a for a in arrays if is_array(a))) if is_torch_namespace(xp) else None
+    if views is None:
+        return run(*arrays, xp=xp, engine=_iir_xp.filter_sections)
+    views = iter(views)
+    result = run(
+        *(next(views) if is_array(a) else a for a in arrays), xp=NUMPY, engine=_filter_sections_on_cpu
+    )
+    return tuple(map(as_torch, result)) if isinstance(result, tuple) else as_torch(result)
+
+
+def _filter_sections_on_cpu(b, a, x, zi, xp):
+    """The engine interface on the Numba CPU kernel (NumPy arrays)."""
+    from gsci.kernels import iir_cpu
+
+    return iir_cpu.filter_sections(b, a, x, zi)
 
 
 def _lfilter(b, a, x, axis, zi, xp, engine):
@@ -81,10 +93,6 @@ def _lfilter(b, a, x, axis, zi, xp, engine):
         raise ValueError(f"Parameter a is not a non-empty 1d array, since {a.shape=}!")
     if x.ndim == 0:
         raise ValueError("x must be at least 1-D")
-    if is_torch_namespace(xp):
-        result = _torch_cpu_with_scipy("lfilter", b, a, x, zi, axis=axis)
-        if result is not None:
-            return result
     dtype, name = _numpy_result_dtype(xp, b, a, x, zi)
     if dtype is None:
         raise NotImplementedError(
@@ -222,10 +230,6 @@ def _sosfilt(sos, x, axis, zi, xp, engine):
         raise ValueError(f"sos array must be shape (n_sections, 6), got {sos.shape=}")
     if _concrete(sos, xp) and not bool(xp.all(sos[:, 3] == 1)):
         raise ValueError("sos[:, 3] should be all ones")
-    if is_torch_namespace(xp):
-        result = _torch_cpu_with_scipy("sosfilt", sos, x, zi, axis=axis)
-        if result is not None:
-            return result
     dtype, name = _numpy_result_dtype(xp, sos, x, zi)
     if dtype is None:
         raise NotImplementedError(f"input type '{name}' not supported")
@@ -350,9 +354,7 @@ def _sosfilt_kernel(sos, x, axis=-1, zi=None, *, xp):
     return _sosfilt(sos, x, axis, zi, xp, _filter_sections_on_gpu)
 
 
-@gsci_function(
-    "signal", arrays=("b", "a", "x", "zi"), kernel=_lfilter_kernel, scipy_for={"numpy": _SCIPY_REASON}
-)
+@gsci_function("signal", arrays=("b", "a", "x", "zi"), kernel=_lfilter_kernel)
 def lfilter(b, a, x, axis=-1, zi=None, *, xp):
     """Filter data along one dimension with an IIR or FIR filter (`scipy.signal.lfilter`).
 
@@ -385,18 +387,19 @@ def lfilter(b, a, x, axis=-1, zi=None, *, xp):
 
     Notes
     -----
-    NumPy input runs SciPy's compiled recurrence (declared). Elsewhere the
-    recurrence runs as a vectorized prefix scan of the state's affine maps
-    (``log2(len(x))`` steps over all samples): its rounding differs from
-    SciPy's sequential loop by a few ulps times the filter's condition; on
-    CUDA arrays a Numba kernel runs one thread per channel, or a blocked
-    scan over time chunks for few long channels. Natively, without `zi`, a
-    filter of order above 2 runs as second-order sections (SciPy's
-    ``tf2sos`` of the coefficients, on the host, or lazily on Dask and under
-    ``jax.jit``): the scan loses all precision on the transfer-function form
-    of, e.g., an order-8 band-pass; with `zi` it keeps that form. The checks of
-    ``a[0] == 0`` look at values: they are skipped for Dask and under
-    ``jax.jit``.
+    NumPy arrays, and torch CPU tensors outside autograd, run a Numba CPU
+    kernel with SciPy's rounding, a channel per core. On CUDA arrays a Numba
+    kernel runs one thread per channel, or a blocked scan over time chunks
+    for few long channels. Elsewhere (JAX, Dask, array-api-strict, autograd)
+    the recurrence runs as a vectorized prefix scan of the state's affine
+    maps (``log2(len(x))`` steps over all samples): its rounding differs
+    from SciPy's sequential loop by a few ulps times the filter's condition.
+    There, without `zi`, a filter of order above 2 runs as second-order
+    sections (SciPy's ``tf2sos`` of the coefficients, on the host, or lazily
+    on Dask and under ``jax.jit``): the scan loses all precision on the
+    transfer-function form of, e.g., an order-8 band-pass; with `zi` it
+    keeps that form. The checks of ``a[0] == 0`` look at values: they are
+    skipped for Dask and under ``jax.jit``.
 
     Examples
     --------
@@ -405,12 +408,10 @@ def lfilter(b, a, x, axis=-1, zi=None, *, xp):
     >>> lfilter([1.0], [1.0, -0.5], np.ones(4))
     array([1.   , 1.5  , 1.75 , 1.875])
     """
-    return _lfilter(b, a, x, axis, zi, xp, _iir_xp.filter_sections)
+    return _fastest(lambda b, a, x, zi, xp, engine: _lfilter(b, a, x, axis, zi, xp, engine), xp, b, a, x, zi)
 
 
-@gsci_function(
-    "signal", arrays=("sos", "x", "zi"), kernel=_sosfilt_kernel, scipy_for={"numpy": _SCIPY_REASON}
-)
+@gsci_function("signal", arrays=("sos", "x", "zi"), kernel=_sosfilt_kernel)
 def sosfilt(sos, x, axis=-1, zi=None, *, xp):
     """Filter data along one dimension using cascaded second-order sections (`scipy.signal.sosfilt`).
 
@@ -448,7 +449,7 @@ def sosfilt(sos, x, axis=-1, zi=None, *, xp):
     >>> sosfilt([[1.0, 0.0, 0.0, 1.0, -0.5, 0.0]], np.ones(4))
     array([1.   , 1.5  , 1.75 , 1.875])
     """
-    return _sosfilt(sos, x, axis, zi, xp, _iir_xp.filter_sections)
+    return _fastest(lambda sos, x, zi, xp, engine: _sosfilt(sos, x, axis, zi, xp, engine), xp, sos, x, zi)
 
 
 @gsci_function("signal", arrays=("b", "a"))
