@@ -63,7 +63,7 @@ def _filtfilt(b, a, x, axis, padtype, padlen, method, irlen, xp, engine):
     axis = np.lib.array_utils.normalize_axis_index(axis, x.ndim)
     if _runs_as_sections(order, engine, b, a):
         # the same output: both passes start from the step-response steady state, whatever the realization
-        sos = _sections(b, a, order, xp, like=x)
+        sos, _, _ = _sections(b, a, order, xp, like=x)
         static = {"axis": axis, "edge": edge, "padtype": padtype, "dtype": _result_dtype(xp, b, a, x)}
         return _computed(_sosfiltfilt_computation, {**static, "engine": engine}, xp, sos, x)
     static = {

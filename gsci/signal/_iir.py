@@ -104,15 +104,12 @@ def _lfilter(b, a, x, axis, zi, xp, engine):
     order = max(a.shape[0], b.shape[0]) - 1
     if zi is not None:
         _checked_lfilter_zi(zi, x, axis, order)
-    elif _runs_as_sections(order, engine, b, a):
-        return _computed(
-            _sosfilt_computation,
-            {"axis": axis, "dtype": dtype, "engine": engine},
-            xp,
-            _sections(b, a, order, xp, x),
-            x,
-            None,
-        )
+    if _runs_as_sections(order, engine, b, a):
+        sos, into_sections, from_sections = _sections(b, a, order, xp, like=x)
+        static = {"axis": axis, "dtype": dtype, "engine": engine}
+        if zi is None:
+            return _computed(_sosfilt_computation, static, xp, sos, x, None)
+        return _computed(_lfilter_as_sections, static, xp, sos, into_sections, from_sections, x, zi)
     static = {"axis": axis, "order": order, "dtype": dtype, "engine": engine}
     return _computed(_lfilter_computation, static, xp, b, a, x, zi)
 
@@ -131,32 +128,65 @@ def _runs_as_sections(order, engine, b, a):
 def _sections(b, a, order, xp, like):
     """The transfer function ``b / a`` as ``(order + 1) // 2`` second-order sections (SciPy's tf2sos).
 
-    Computed on the host from the few coefficients, lazily where the values
-    are not known yet: a task of the Dask graph, a callback under ``jax.jit``.
-    Trailing identity sections fill up when the polynomials have leading zeros.
+    Returns ``(sos, into_sections, from_sections)``: the sections, and the
+    matrices taking a state of the transfer function's (``lfilter``'s
+    ``zi``, ``order`` values) to the cascade's (``2 * sections`` values) and
+    back. Computed on the host from the few coefficients, lazily where the
+    values are not known yet: a task of the Dask graph, a callback under
+    ``jax.jit``. Trailing identity sections fill up when the polynomials
+    have leading zeros.
     """
     sections = (order + 1) // 2
     dtype = _numpy_result_dtype(xp, b, a)[0]
-    compute = functools.partial(_host_sections, sections=sections)
+    shapes = ((sections, 6), (2 * sections, order), (order, 2 * sections))
+    compute = functools.partial(_host_sections, sections=sections, order=order)
     if is_dask_namespace(xp):
         import dask
 
-        return xp.from_delayed(dask.delayed(compute)(b, a), shape=(sections, 6), dtype=dtype)
+        results = dask.delayed(compute, nout=3)(b, a)
+        return tuple(xp.from_delayed(r, shape=s, dtype=dtype) for r, s in zip(results, shapes, strict=True))
     if is_jax_namespace(xp):
         import jax
 
-        return jax.pure_callback(compute, jax.ShapeDtypeStruct((sections, 6), dtype), b, a)
+        return jax.pure_callback(compute, tuple(jax.ShapeDtypeStruct(s, dtype) for s in shapes), b, a)
     host = [to_host(c, library_of(c), "gsci.signal") for c in (b, a)]
-    return xp.asarray(compute(*host), device=device(like))
+    return tuple(xp.asarray(r, device=device(like)) for r in compute(*host))
 
 
-def _host_sections(b, a, sections):
-    b, a = np.asarray(b), np.asarray(a)
+def _host_sections(b, a, sections, order):
+    """`_sections` on NumPy arrays.
+
+    Two states are the same state when they give the same free response
+    (zero input); for filters of order ``order`` the first ``order``
+    samples decide. Each map solves that in least squares: a first-order or
+    identity section has a state that never reaches the output, which gets 0.
+    """
     import scipy.signal
 
+    b, a = np.asarray(b), np.asarray(a)
     sos = scipy.signal.tf2sos(b, a)
-    identity = np.tile([1.0, 0.0, 0.0, 1.0, 0.0, 0.0], (sections - sos.shape[0], 1))
-    return np.concatenate((sos, identity)).astype(np.result_type(b, a))
+    sos = np.concatenate((sos, np.tile([1.0, 0.0, 0.0, 1.0, 0.0, 0.0], (sections - sos.shape[0], 1))))
+    silence = np.zeros((max(order, 2 * sections), order))
+    free_tf = scipy.signal.lfilter(b, a, silence[:order], zi=np.eye(order))[0].T
+    unit_states = np.eye(2 * sections).reshape(2 * sections, sections, 2).transpose(1, 0, 2)
+    free_sections = scipy.signal.sosfilt(sos, silence[: 2 * sections], zi=unit_states)[0].T
+    into_sections = np.linalg.lstsq(free_sections, free_tf, rcond=None)[0]
+    from_sections = np.linalg.lstsq(free_tf, free_sections, rcond=None)[0]
+    dtype = np.result_type(b, a)
+    return sos.astype(dtype), into_sections.astype(dtype), from_sections.astype(dtype)
+
+
+def _lfilter_as_sections(sos, into_sections, from_sections, x, zi, *, axis, dtype, engine, xp):
+    """`lfilter` with ``zi`` run by the sections of the same filter: ``zi`` mapped in, ``zf`` mapped back."""
+    batch = x.shape[:axis] + x.shape[axis + 1 :]
+    order = into_sections.shape[1]
+    state = xp.broadcast_to(xp.moveaxis(xp.astype(zi, dtype), axis, -1), (*batch, order))
+    cascade = xp.reshape(state @ xp.astype(into_sections, dtype).T, (*batch, sos.shape[0], 2))
+    sos = xp.astype(sos, dtype)
+    x_last = xp.moveaxis(xp.astype(x, dtype, copy=False), axis, -1)
+    y, zf = engine(sos[:, :3], sos[:, 3:], x_last, cascade, xp)
+    zf = xp.reshape(zf, (*batch, 2 * sos.shape[0])) @ xp.astype(from_sections, dtype).T
+    return xp.moveaxis(y, -1, axis), xp.moveaxis(zf, -1, axis)
 
 
 def _computed(computation, static, xp, *arrays):
@@ -394,12 +424,15 @@ def lfilter(b, a, x, axis=-1, zi=None, *, xp):
     the recurrence runs as a vectorized prefix scan of the state's affine
     maps (``log2(len(x))`` steps over all samples): its rounding differs
     from SciPy's sequential loop by a few ulps times the filter's condition.
-    There, without `zi`, a filter of order above 2 runs as second-order
-    sections (SciPy's ``tf2sos`` of the coefficients, on the host, or lazily
-    on Dask and under ``jax.jit``): the scan loses all precision on the
-    transfer-function form of, e.g., an order-8 band-pass; with `zi` it
-    keeps that form. The checks of ``a[0] == 0`` look at values: they are
-    skipped for Dask and under ``jax.jit``.
+    There a filter of order above 2 runs as second-order sections (SciPy's
+    ``tf2sos`` of the coefficients, on the host, or lazily on Dask and under
+    ``jax.jit``; `zi` and `zf` are mapped between the two forms' states):
+    the scan loses all precision on the transfer-function form of, e.g., an
+    order-8 band-pass. The result then differs from SciPy's by the rounding
+    of SciPy's transfer-function recurrence (1e-8 relative for that
+    band-pass). Coefficients that autograd tracks keep the transfer-function
+    form, so their gradients flow. The checks of ``a[0] == 0`` look at
+    values: they are skipped for Dask and under ``jax.jit``.
 
     Examples
     --------
