@@ -4,10 +4,17 @@ import contextlib
 import dataclasses
 import functools
 import importlib
+import os
+import pathlib
 
 import numpy as np
 
 from gsci._lib._arrays import device_kind, library_of
+
+LIGO_DATA = pathlib.Path(
+    os.environ.get("GSCI_DATA_DIR")
+    or pathlib.Path(__file__).resolve().parents[2] / "shared" / "data" / "ligo"
+)  # the LIGO open data: $GSCI_DATA_DIR, else ../shared/data/ligo beside the repository
 
 LIBRARIES = ("numpy", "array_api_strict", "torch", "jax", "dask", "cupy", "torch-cuda")
 

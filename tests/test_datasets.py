@@ -3,18 +3,17 @@
 import dataclasses
 import hashlib
 import json
-import pathlib
 import urllib.request
 
 import numpy as np
 import pytest
 import scipy.signal
-from helpers import assert_matches, to_numpy
+from helpers import LIGO_DATA, assert_matches, to_numpy
 
 from gsci._lib._compat import device
 from gsci.datasets import LigoEvent, _ligo, aligo_psd, ligo_event, synthetic_event
 
-DATA = pathlib.Path("/work/shared/data/ligo")
+DATA = LIGO_DATA
 needs_data = pytest.mark.skipif(not DATA.is_dir(), reason=f"the LIGO tutorial files are not in {DATA}")
 H1_FILE, L1_FILE, TEMPLATE_FILE = (
     "H-H1_LOSC_4_V2-1126259446-32.hdf5",

@@ -5,20 +5,17 @@ transcription of the tutorial's NumPy+SciPy code, in this file.
 """
 
 import dataclasses
-import os
-import pathlib
 
 import numpy as np
 import pytest
 import scipy.signal
-from helpers import assert_matches, to_numpy
+from helpers import LIGO_DATA, assert_matches, to_numpy
 
 import gsci.datasets
 import gsci.signal
 from gsci.demo import DETECTORS, analyze
 
-ROOT = pathlib.Path(__file__).parent.parent
-DATA_DIR = pathlib.Path(os.environ.get("GSCI_DATA_DIR") or ROOT.parent / "shared" / "data" / "ligo")
+DATA_DIR = LIGO_DATA
 TUTORIAL_PEAK_TIMES = {"H1": 1126259462.4395, "L1": 1126259462.4324}  # printed by the GWOSC tutorial
 RTOL = 1e-6
 

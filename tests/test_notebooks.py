@@ -5,13 +5,13 @@ import pathlib
 import re
 
 import pytest
+from helpers import LIGO_DATA
 
 nbformat = pytest.importorskip("nbformat", reason="reading notebooks needs nbformat (pip install nbclient)")
 nbclient = pytest.importorskip("nbclient", reason="executing notebooks needs nbclient and ipykernel")
 
 ROOT = pathlib.Path(__file__).parent.parent
 LIGO_NOTEBOOK = ROOT / "notebooks" / "ligo_gw150914.ipynb"
-DATA_DIR = pathlib.Path("..") / "shared" / "data" / "ligo"  # relative to the repository, as CI lays it out
 LIBRARY_LINE = re.compile(r'^LIBRARY = "numpy"', re.MULTILINE)
 
 
@@ -23,7 +23,7 @@ def test_notebooks_are_stored_without_outputs():
 
 def test_ligo_notebook_runs_and_finds_the_published_snrs(monkeypatch):
     library = "torch" if importlib.util.find_spec("torch") else "numpy"
-    data_dir = (ROOT / DATA_DIR).resolve()
+    data_dir = LIGO_DATA.resolve()
     if not (data_dir / "BBH_events_v3.json").is_file():
         pytest.skip(f"no LIGO data in {data_dir}")
     monkeypatch.setenv("GSCI_DATA_DIR", str(data_dir))
