@@ -61,11 +61,6 @@ def _filtfilt(b, a, x, axis, padtype, padlen, method, irlen, xp, engine):
         raise ValueError("BUG: filter coefficient a[0] == 0 not supported yet")
     b, a = _float_coefficients(b, xp), _float_coefficients(a, xp)
     axis = np.lib.array_utils.normalize_axis_index(axis, x.ndim)
-    if _runs_as_sections(order, engine, b, a):
-        # the same output: both passes start from the step-response steady state, whatever the realization
-        sos, _, _ = _sections(b, a, order, xp, like=x)
-        static = {"axis": axis, "edge": edge, "padtype": padtype, "dtype": _result_dtype(xp, b, a, x)}
-        return _computed(_sosfiltfilt_computation, {**static, "engine": engine}, xp, sos, x)
     static = {
         "axis": axis,
         "edge": edge,
@@ -75,7 +70,20 @@ def _filtfilt(b, a, x, axis, padtype, padlen, method, irlen, xp, engine):
         "dtype": _result_dtype(xp, b, a, x),
         "engine": engine,
     }
+    if _runs_as_sections(order, engine, b, a):
+        return _computed(_filtfilt_by_sections, static, xp, b, a, x, derivatives=_filtfilt_computation)
     return _computed(_filtfilt_computation, static, xp, b, a, x)
+
+
+def _filtfilt_by_sections(b, a, x, *, axis, edge, padtype, order, coefficient_dtype, dtype, engine, xp):
+    """`_filtfilt_computation`, run by the filter's second-order sections (see `_runs_as_sections`).
+
+    The same output: both passes start from the step-response steady state, whatever the realization.
+    """
+    sos, _, _ = _sections(b, a, order, xp, like=x)
+    return _sosfiltfilt_computation(
+        sos, x, axis=axis, edge=edge, padtype=padtype, dtype=dtype, engine=engine, xp=xp
+    )
 
 
 def _filtfilt_computation(b, a, x, *, axis, edge, padtype, order, coefficient_dtype, dtype, engine, xp):
@@ -307,8 +315,9 @@ def filtfilt(b, a, x, axis=-1, padtype="odd", padlen=None, method="pad", irlen=N
     NumPy arrays, and torch CPU tensors outside autograd, run both passes
     in one call of a Numba CPU kernel with SciPy's rounding, which pads on
     the fly, a channel per core. Elsewhere the padding, steady state and
-    both passes run as `lfilter` does (on CUDA arrays the IIR kernels; else
-    the scan, compiled as one program on JAX and lazily on Dask). The scan
+    both passes run as `lfilter` does (the CPU kernel for JAX on the CPU,
+    the IIR kernels on CUDA arrays, else the scan; compiled as one program
+    on JAX and lazily on Dask). The scan
     runs a filter of order above 2 as second-order sections (SciPy's
     ``tf2sos`` of the few coefficients): it loses all precision on the
     transfer-function form of, e.g., an order-8 band-pass. The result then

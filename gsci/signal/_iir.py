@@ -58,12 +58,15 @@ def _fastest(run, xp, *arrays):
 
     NumPy arrays, and torch CPU tensors outside autograd (as zero-copy NumPy
     views), run the Numba CPU kernel `gsci.kernels.iir_cpu`: SciPy's rounding,
-    a channel per core, 1.0-2.5x SciPy's compiled loop (BENCHMARKS.md).
-    Other arrays run the vectorized scan of `gsci.signal._iir_xp`, which stays
-    lazy on Dask, compiles under ``jax.jit`` and carries gradients.
+    a channel per core, 1.0-2.5x SciPy's compiled loop (BENCHMARKS.md). So do
+    JAX arrays on the CPU, through a callback that works under ``jax.jit``
+    (`_filter_sections_on_jax_cpu`). Other arrays run the vectorized scan of
+    `gsci.signal._iir_xp`, which stays lazy on Dask and carries gradients.
     """
     if is_numpy_namespace(xp):
         return run(*arrays, xp=xp, engine=_filter_sections_on_cpu)
+    if is_jax_namespace(xp) and _jax_on_cpu():
+        return run(*arrays, xp=xp, engine=_filter_sections_on_jax_cpu)
     views = numpy_views(*(a for a in arrays if is_array(a))) if is_torch_namespace(xp) else None
     if views is None:
         return run(*arrays, xp=xp, engine=_iir_xp.filter_sections)
@@ -72,6 +75,40 @@ def _fastest(run, xp, *arrays):
         *(next(views) if is_array(a) else a for a in arrays), xp=NUMPY, engine=_filter_sections_on_cpu
     )
     return tuple(map(as_torch, result)) if isinstance(result, tuple) else as_torch(result)
+
+
+def _jax_on_cpu():
+    import jax
+
+    return jax.default_backend() == "cpu"
+
+
+def _filter_sections_on_jax_cpu(b, a, x, zi, xp):
+    """The engine interface for JAX on the CPU: the Numba CPU kernel, called back from JAX's program.
+
+    Derivatives come from the scan (`gsci.signal._iir_xp`), which JAX can
+    differentiate in both modes: the kernel gives the values, the scan the
+    derivatives of the same filter.
+    """
+    return _jax_cpu_engine()(b, a, x, zi)
+
+
+@functools.cache
+def _jax_cpu_engine():
+    import jax
+    import jax.numpy as jnp
+
+    def on_host(b, a, x, zi):
+        from gsci.kernels import iir_cpu
+
+        return iir_cpu.filter_sections(*(np.asarray(v) for v in (b, a, x, zi)))
+
+    def kernel(b, a, x, zi):
+        shapes = (x.shape, (*x.shape[:-1], *b.shape[:1], b.shape[1] - 1))
+        results = tuple(jax.ShapeDtypeStruct(shape, x.dtype) for shape in shapes)
+        return jax.pure_callback(on_host, results, b, a, x, zi, vmap_method="sequential")
+
+    return _differentiated_as(kernel, functools.partial(_iir_xp.filter_sections, xp=jnp))
 
 
 def _filter_sections_on_cpu(b, a, x, zi, xp):
@@ -104,14 +141,19 @@ def _lfilter(b, a, x, axis, zi, xp, engine):
     order = max(a.shape[0], b.shape[0]) - 1
     if zi is not None:
         _checked_lfilter_zi(zi, x, axis, order)
-    if _runs_as_sections(order, engine, b, a):
-        sos, into_sections, from_sections = _sections(b, a, order, xp, like=x)
-        static = {"axis": axis, "dtype": dtype, "engine": engine}
-        if zi is None:
-            return _computed(_sosfilt_computation, static, xp, sos, x, None)
-        return _computed(_lfilter_as_sections, static, xp, sos, into_sections, from_sections, x, zi)
     static = {"axis": axis, "order": order, "dtype": dtype, "engine": engine}
+    if _runs_as_sections(order, engine, b, a):
+        return _computed(_lfilter_by_sections, static, xp, b, a, x, zi, derivatives=_lfilter_computation)
     return _computed(_lfilter_computation, static, xp, b, a, x, zi)
+
+
+def _lfilter_by_sections(b, a, x, zi, *, axis, order, dtype, engine, xp):
+    """`_lfilter_computation`, run by the filter's second-order sections (see `_runs_as_sections`)."""
+    sos, into_sections, from_sections = _sections(b, a, order, xp, like=x)
+    static = {"axis": axis, "dtype": dtype, "engine": engine, "xp": xp}
+    if zi is None:
+        return _sosfilt_computation(sos, x, None, **static)
+    return _lfilter_as_sections(sos, into_sections, from_sections, x, zi, **static)
 
 
 def _runs_as_sections(order, engine, b, a):
@@ -122,7 +164,8 @@ def _runs_as_sections(order, engine, b, a):
     autograd tracks stay as they are, so their gradients flow.
     """
     tracks_grad = any(getattr(c, "requires_grad", False) for c in (b, a))
-    return engine is _iir_xp.filter_sections and order > 2 and not tracks_grad
+    scans = engine in (_iir_xp.filter_sections, _filter_sections_on_jax_cpu)  # JAX: for its derivatives
+    return scans and order > 2 and not tracks_grad
 
 
 def _sections(b, a, order, xp, like):
@@ -157,8 +200,8 @@ def _host_sections(b, a, sections, order):
     """`_sections` on NumPy arrays.
 
     Two states are the same state when they give the same free response
-    (zero input); for filters of order ``order`` the first ``order``
-    samples decide. Each map solves that in least squares: a first-order or
+    (zero input); the first ``2 * sections`` samples decide, the cascade's
+    state count. Each map solves that in least squares: a first-order or
     identity section has a state that never reaches the output, which gets 0.
     """
     import scipy.signal
@@ -166,10 +209,10 @@ def _host_sections(b, a, sections, order):
     b, a = np.asarray(b), np.asarray(a)
     sos = scipy.signal.tf2sos(b, a)
     sos = np.concatenate((sos, np.tile([1.0, 0.0, 0.0, 1.0, 0.0, 0.0], (sections - sos.shape[0], 1))))
-    silence = np.zeros((max(order, 2 * sections), order))
+    silence = np.zeros((2 * sections, 2 * sections))  # 2 * sections >= order samples decide
     free_tf = scipy.signal.lfilter(b, a, silence[:order], zi=np.eye(order))[0].T
     unit_states = np.eye(2 * sections).reshape(2 * sections, sections, 2).transpose(1, 0, 2)
-    free_sections = scipy.signal.sosfilt(sos, silence[: 2 * sections], zi=unit_states)[0].T
+    free_sections = scipy.signal.sosfilt(sos, silence, zi=unit_states)[0].T
     into_sections = np.linalg.lstsq(free_sections, free_tf, rcond=None)[0]
     from_sections = np.linalg.lstsq(free_tf, free_sections, rcond=None)[0]
     dtype = np.result_type(b, a)
@@ -189,22 +232,42 @@ def _lfilter_as_sections(sos, into_sections, from_sections, x, zi, *, axis, dtyp
     return xp.moveaxis(y, -1, axis), xp.moveaxis(zf, -1, axis)
 
 
-def _computed(computation, static, xp, *arrays):
+def _computed(computation, static, xp, *arrays, derivatives=None):
     """``computation(*arrays, **static, xp=xp)``; on JAX one compiled program per shape and options.
 
-    Eagerly, JAX compiles every operation for every new shape: one program compiles faster.
+    Eagerly, JAX compiles every operation for every new shape: one program
+    compiles faster. ``derivatives``, a computation of the same function by
+    the scan, gives JAX the derivatives where ``computation`` calls back to
+    the host.
     """
     if is_jax_namespace(xp):
-        return _jax_program(computation, tuple(static.items()))(*arrays)
+        return _jax_program(computation, derivatives, tuple(static.items()))(*arrays)
     return computation(*arrays, **static, xp=xp)
 
 
 @functools.cache
-def _jax_program(computation, static):
+def _jax_program(computation, derivatives, static):
     import jax
     import jax.numpy as jnp
 
-    return jax.jit(functools.partial(computation, **dict(static), xp=jnp))
+    program = functools.partial(computation, **dict(static), xp=jnp)
+    if derivatives is not None:
+        scan = {**dict(static), "engine": _iir_xp.filter_sections}
+        program = _differentiated_as(program, functools.partial(derivatives, **scan, xp=jnp))
+    return jax.jit(program)
+
+
+def _differentiated_as(values, reference):
+    """``values`` for JAX, with the derivatives of ``reference``: the same function, differentiable."""
+    import jax
+
+    function = jax.custom_jvp(values)
+
+    @function.defjvp
+    def jvp(primals, tangents):
+        return values(*primals), jax.jvp(reference, primals, tangents)[1]
+
+    return function
 
 
 def _lfilter_computation(b, a, x, zi, *, axis, order, dtype, engine, xp):
@@ -417,10 +480,12 @@ def lfilter(b, a, x, axis=-1, zi=None, *, xp):
 
     Notes
     -----
-    NumPy arrays, and torch CPU tensors outside autograd, run a Numba CPU
-    kernel with SciPy's rounding, a channel per core. On CUDA arrays a Numba
-    kernel runs one thread per channel, or a blocked scan over time chunks
-    for few long channels. Elsewhere (JAX, Dask, array-api-strict, autograd)
+    NumPy arrays, torch CPU tensors outside autograd and JAX arrays on the
+    CPU (called back from JAX's program, so it works under ``jax.jit``; JAX
+    differentiates the scan below instead) run a Numba CPU kernel with
+    SciPy's rounding, a channel per core. On CUDA arrays a Numba kernel runs
+    one thread per channel, or a blocked scan over time chunks for few long
+    channels. Elsewhere (Dask, array-api-strict, autograd, JAX on a GPU)
     the recurrence runs as a vectorized prefix scan of the state's affine
     maps (``log2(len(x))`` steps over all samples): its rounding differs
     from SciPy's sequential loop by a few ulps times the filter's condition.
