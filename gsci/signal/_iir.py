@@ -60,8 +60,9 @@ def _fastest(run, xp, *arrays):
     views), run the Numba CPU kernel `gsci.kernels.iir_cpu`: SciPy's rounding,
     a channel per core, 1.0-2.5x SciPy's compiled loop (BENCHMARKS.md). So do
     JAX arrays on the CPU, through a callback that works under ``jax.jit``
-    (`_filter_sections_on_jax_cpu`). Other arrays run the vectorized scan of
-    `gsci.signal._iir_xp`, which stays lazy on Dask and carries gradients.
+    (`_filter_sections_on_jax_cpu`). Other arrays run `gsci.signal._iir_xp`:
+    the kernel block by block on Dask, else the vectorized scan, which
+    carries gradients.
     """
     if is_numpy_namespace(xp):
         return run(*arrays, xp=xp, engine=_filter_sections_on_cpu)
@@ -483,10 +484,11 @@ def lfilter(b, a, x, axis=-1, zi=None, *, xp):
     NumPy arrays, torch CPU tensors outside autograd and JAX arrays on the
     CPU (called back from JAX's program, so it works under ``jax.jit``; JAX
     differentiates the scan below instead) run a Numba CPU kernel with
-    SciPy's rounding, a channel per core. On CUDA arrays a Numba kernel runs
-    one thread per channel, or a blocked scan over time chunks for few long
-    channels. Elsewhere (Dask, array-api-strict, autograd, JAX on a GPU)
-    the recurrence runs as a vectorized prefix scan of the state's affine
+    SciPy's rounding, a channel per core; so does each block of a Dask
+    array, lazily, with the time axis in one chunk. On CUDA arrays a Numba
+    kernel runs one thread per channel, or a blocked scan over time chunks
+    for few long channels. Elsewhere (array-api-strict, autograd, JAX on a
+    GPU) the recurrence runs as a vectorized prefix scan of the state's affine
     maps (``log2(len(x))`` steps over all samples): its rounding differs
     from SciPy's sequential loop by a few ulps times the filter's condition.
     There a filter of order above 2 runs as second-order sections (SciPy's

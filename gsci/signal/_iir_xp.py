@@ -127,12 +127,13 @@ def _filter_sections_dask(b, a, x, zi, xp):
     """Dask: the recurrence needs the whole time axis, so it becomes one chunk; batch chunks stay.
 
     One blockwise task per batch block returns ``y`` and ``zf`` packed along
-    the last axis, so the filter runs once for both.
+    the last axis, so the filter runs once for both. A block is a NumPy
+    array: it runs the Numba CPU kernel, as NumPy input does.
     """
     import dask.array as da
     import numpy as np
 
-    from gsci._lib._torch_cpu import NUMPY
+    from gsci.kernels import iir_cpu
 
     n, sections, order = x.shape[-1], b.shape[0], b.shape[1] - 1
     x = x.rechunk({x.ndim - 1: -1})
@@ -142,7 +143,7 @@ def _filter_sections_dask(b, a, x, zi, xp):
 
     def packed(x_block, state_block, b_block, a_block):
         state_block = np.reshape(state_block, (*state_block.shape[:-1], sections, order))
-        y, zf = _filter_sections(b_block, a_block, x_block, state_block, NUMPY)
+        y, zf = iir_cpu.filter_sections(b_block, a_block, x_block, state_block)
         return np.concatenate((y, np.reshape(zf, (*zf.shape[:-2], sections * order))), axis=-1)
 
     index = string.ascii_lowercase[: x.ndim]
