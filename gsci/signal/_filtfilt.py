@@ -4,8 +4,9 @@ One composition serves both: extend the signal at each end (odd, even or
 constant extension), filter it forward starting from the filter's step
 response steady state scaled by the first sample, filter the reversed result
 the same way, reverse it back and cut the extension off. The recurrence comes
-from an engine of `gsci.signal._iir` (``filter_sections(b, a, x, zi, xp)``):
-`gsci.signal._iir_xp` on the native path, the CUDA kernel on the kernel path.
+from an engine of `gsci.signal._iir` (``filter_sections(b, a, x, zi, xp)``,
+chosen there by `gsci.signal._iir._fastest`); on NumPy arrays the Numba CPU
+kernel runs the whole composition in one call instead (`_filtfilt_on_cpu`).
 """
 
 import functools
@@ -18,6 +19,7 @@ from gsci._lib._compat import device
 from gsci._lib._dispatch import gsci_function
 from gsci._lib._torch_cpu import NUMPY
 from gsci.signal._iir import (
+    _checked_sos,
     _coefficients,
     _computed,
     _concrete,
@@ -213,18 +215,6 @@ def _sos_taps(sos, xp):
     if not _concrete(sos, xp):
         return taps
     return taps - min(int(xp.count_nonzero(sos[:, 2] == 0)), int(xp.count_nonzero(sos[:, 5] == 0)))
-
-
-def _checked_sos(sos, xp):
-    if sos.ndim < 2:
-        sos = xp.reshape(sos, (1,) * (2 - sos.ndim) + tuple(sos.shape))
-    if sos.ndim != 2:
-        raise ValueError(f"sos array must be 2D, got {sos.shape=}")
-    if sos.shape[1] != 6:
-        raise ValueError(f"sos array must be shape (n_sections, 6), got {sos.shape=}")
-    if _concrete(sos, xp) and not bool(xp.all(sos[:, 3] == 1)):
-        raise ValueError("sos[:, 3] should be all ones")
-    return sos
 
 
 def _at_least_1d(c, xp):

@@ -316,14 +316,7 @@ def _sosfilt(sos, x, axis, zi, xp, engine):
     zi = None if zi is None else _coefficients(zi, xp, x)
     if x.ndim == 0:
         raise ValueError("x must be at least 1-D")
-    if sos.ndim < 2:
-        sos = xp.reshape(sos, (1,) * (2 - sos.ndim) + tuple(sos.shape))
-    if sos.ndim != 2:
-        raise ValueError(f"sos array must be 2D, got {sos.shape=}")
-    if sos.shape[1] != 6:
-        raise ValueError(f"sos array must be shape (n_sections, 6), got {sos.shape=}")
-    if _concrete(sos, xp) and not bool(xp.all(sos[:, 3] == 1)):
-        raise ValueError("sos[:, 3] should be all ones")
+    sos = _checked_sos(sos, xp)
     dtype, name = _numpy_result_dtype(xp, sos, x, zi)
     if dtype is None:
         raise NotImplementedError(f"input type '{name}' not supported")
@@ -340,6 +333,22 @@ def _sosfilt(sos, x, axis, zi, xp, engine):
             )
     static = {"axis": axis, "dtype": dtype, "engine": engine}
     return _computed(_sosfilt_computation, static, xp, sos, x, zi)
+
+
+def _checked_sos(sos, xp):
+    """``sos`` as a 2-D array of rows ``[b0, b1, b2, 1, a1, a2]``, checked as SciPy does.
+
+    The check of ``a0 == 1`` looks at values: not on Dask, not under ``jax.jit``.
+    """
+    if sos.ndim < 2:
+        sos = xp.reshape(sos, (1,) * (2 - sos.ndim) + tuple(sos.shape))
+    if sos.ndim != 2:
+        raise ValueError(f"sos array must be 2D, got {sos.shape=}")
+    if sos.shape[1] != 6:
+        raise ValueError(f"sos array must be shape (n_sections, 6), got {sos.shape=}")
+    if _concrete(sos, xp) and not bool(xp.all(sos[:, 3] == 1)):
+        raise ValueError("sos[:, 3] should be all ones")
+    return sos
 
 
 def _sosfilt_computation(sos, x, zi, *, axis, dtype, engine, xp):
