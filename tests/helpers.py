@@ -123,6 +123,19 @@ def assert_matches(actual, expected, xp, *, rtol=None, atol=None):
     np.testing.assert_allclose(got, expected, rtol=rtol, atol=atol, equal_nan=True)
 
 
+def compiled(function, xp, **kwargs):
+    """``function`` with ``kwargs`` bound; under ``jax.jit`` for JAX (the laziness check)."""
+    bound = functools.partial(function, **kwargs)
+    if xp.module == "jax":
+        return importlib.import_module("jax").jit(bound)
+    return bound
+
+
+def case_id(kwargs):
+    """A test id naming the keyword arguments of a case."""
+    return ",".join(f"{k}={getattr(v, '__name__', v)}" for k, v in kwargs.items()) or "defaults"
+
+
 def forbid_dask_compute():
     """Context in which any Dask computation fails the test (laziness check)."""
     import dask

@@ -1,11 +1,9 @@
 """hilbert against SciPy on every library."""
 
-import functools
-
 import numpy as np
 import pytest
 import scipy.signal
-from helpers import Library, assert_matches, forbid_dask_compute
+from helpers import Library, assert_matches, compiled, forbid_dask_compute
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -14,16 +12,6 @@ import gsci.signal
 
 def signal(shape, dtype="float64", seed=0):
     return (np.random.default_rng(seed).standard_normal(shape) + 0.5).astype(dtype)
-
-
-def compiled(xp, **kwargs):
-    """`hilbert` with ``kwargs`` bound; under ``jax.jit`` for JAX (the laziness check)."""
-    bound = functools.partial(gsci.signal.hilbert, **kwargs)
-    if xp.module == "jax":
-        import jax
-
-        return jax.jit(bound)
-    return bound
 
 
 @pytest.mark.parametrize("dtype", ["float32", "float64", "int16", "int64"])
@@ -42,7 +30,9 @@ def compiled(xp, **kwargs):
 def test_hilbert_matches_scipy(xp, dtype, shape, kwargs):
     x = signal(shape) * 100 if dtype.startswith("int") else signal(shape)
     x = x.astype(dtype)
-    assert_matches(compiled(xp, **kwargs)(xp.asarray(x)), scipy.signal.hilbert(x, **kwargs), xp)
+    assert_matches(
+        compiled(gsci.signal.hilbert, xp, **kwargs)(xp.asarray(x)), scipy.signal.hilbert(x, **kwargs), xp
+    )
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -92,7 +82,7 @@ def test_nan_and_inf_propagate_like_scipy(xp):
     x[0, 3], x[1, 7] = np.nan, np.inf
     with np.errstate(invalid="ignore"):
         expected = scipy.signal.hilbert(x)
-    assert_matches(compiled(xp)(xp.asarray(x)), expected, xp)
+    assert_matches(compiled(gsci.signal.hilbert, xp)(xp.asarray(x)), expected, xp)
 
 
 def test_numpy_inputs_untouched_read_only_and_negative_strides():

@@ -6,7 +6,7 @@ import warnings
 import numpy as np
 import pytest
 import scipy.signal
-from helpers import Library, assert_matches, forbid_dask_compute
+from helpers import Library, assert_matches, case_id, compiled, forbid_dask_compute
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -27,20 +27,6 @@ def signal(shape, dtype="float64", seed=0):
 def first_sample_removed(segments):
     """A detrend callable that every library can run: per segment, like SciPy's calls."""
     return segments - segments[..., :1]
-
-
-def compiled(function, xp, **kwargs):
-    """``function`` with ``kwargs`` bound; under ``jax.jit`` for JAX (one compilation, not one per op)."""
-    bound = functools.partial(function, **kwargs)
-    if xp.module == "jax":
-        import jax
-
-        return jax.jit(bound)
-    return bound
-
-
-def case_id(kwargs):
-    return ",".join(f"{k}={getattr(v, '__name__', v)}" for k, v in kwargs.items()) or "defaults"
 
 
 WELCH_CASES = [

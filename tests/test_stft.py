@@ -6,7 +6,7 @@ import warnings
 import numpy as np
 import pytest
 import scipy.signal
-from helpers import Library, assert_matches, forbid_dask_compute
+from helpers import Library, assert_matches, case_id, compiled, forbid_dask_compute
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -21,20 +21,6 @@ def signal(shape, dtype="float64", seed=0):
     if dtype.startswith("complex"):
         x = x + 1j * rng.standard_normal(shape)
     return (x + 0.5).astype(dtype)
-
-
-def compiled(function, xp, **kwargs):
-    """``function`` with ``kwargs`` bound; under ``jax.jit`` for JAX (the laziness check)."""
-    bound = functools.partial(function, **kwargs)
-    if xp.module == "jax":
-        import jax
-
-        return jax.jit(bound)
-    return bound
-
-
-def case_id(kwargs):
-    return ",".join(f"{k}={getattr(v, '__name__', v)}" for k, v in kwargs.items()) or "defaults"
 
 
 def quietly(function, *args, **kwargs):
