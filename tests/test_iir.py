@@ -403,3 +403,100 @@ def test_jax_derivatives_match_finite_differences():
             forward = jax.jvp(loss, arguments, tangents)[1]
             np.testing.assert_allclose(float(jnp.sum(gradient * direction)), float(numeric), rtol=1e-6)
             np.testing.assert_allclose(float(forward), float(numeric), rtol=1e-6)
+
+
+LFILTIC_CASES = [  # (b, a, y, x): y and x shorter, exact and longer than the orders; integer coefficients
+    ([1.0], [1.0, -0.5], [2.0], None),
+    ([0.5, 0.2, -0.1, 0.3], [2.0, -0.4, 0.1], [1.0, -2.0, 0.5, 3.0, 4.0], [0.3]),
+    ([0.5, 0.5], [1.0, -0.3, 0.2, 0.1, -0.05, 0.02], [1.5, 2.5], [1.0, 2.0, 3.0, 4.0]),
+    ([1, 2, 3], [2], [3], [1, 2]),
+]
+
+
+@pytest.mark.parametrize(("b", "a", "y", "x"), LFILTIC_CASES)
+def test_lfiltic_matches_scipy(xp, b, a, y, x):
+    as_xp = (
+        (lambda v: v)
+        if xp.module == "numpy"
+        else (lambda v: None if v is None else xp.asarray(np.asarray(v)))
+    )
+    expected = scipy.signal.lfiltic(b, a, y, x)
+    got = gsci.signal.lfiltic(as_xp(b), as_xp(a), as_xp(y), as_xp(x))
+    assert_matches(got, expected, xp)
+    # the state it gives continues a filtering: lfilter from it equals SciPy's
+    signal_ = signal(20, "float64")
+    assert_matches(
+        lfilter(as_xp(b), as_xp(a), xp.asarray(signal_), zi=got),
+        scipy.signal.lfilter(b, a, signal_, zi=expected),
+        xp,
+        rtol=1e-9,
+    )
+
+
+def test_lfiltic_errors_are_scipys():
+    for args in (([1.0], [], [1.0]), ([1.0], np.ones((2, 2)), [1.0]), ([1.0], [0.0, 1.0], [1.0])):
+        with pytest.raises(ValueError) as expected:
+            scipy.signal.lfiltic(*args)
+        with pytest.raises(ValueError, match=str(expected.value).split(".")[0].replace("`", ".")):
+            gsci.signal.lfiltic(*args)
+
+
+@pytest.mark.parametrize("dtype", [np.longdouble, np.clongdouble])
+def test_extended_precision_runs_scipys_loops(dtype):
+    """NumPy's extended precision has no gsci engine: SciPy computes it, in its precision."""
+    x = signal((2, 60), "float64").astype(dtype)
+    sos = SOS.astype(np.longdouble)
+    cases = [
+        (sosfilt, scipy.signal.sosfilt, (sos, x)),
+        (lfilter, scipy.signal.lfilter, (*BA, x)),
+        (gsci.signal.sosfiltfilt, scipy.signal.sosfiltfilt, (sos, x)),
+        (gsci.signal.filtfilt, scipy.signal.filtfilt, (*BA, x)),
+    ]
+    for ours, theirs, args in cases:
+        try:
+            expected = theirs(*args)
+        except TypeError:  # sosfiltfilt: sosfilt_zi solves in numpy.linalg, which has no extended precision
+            with pytest.raises(TypeError):
+                ours(*args)
+            continue
+        got = ours(*args)
+        assert got.dtype == expected.dtype == np.result_type(x, np.float64)
+        np.testing.assert_array_equal(got, expected)
+
+
+def test_object_arrays_raise_scipys_errors():
+    for args in (([1.0], [1.0], [1.0, None, 2.0]), ([1.0], [None], [1.0, 2.0, 3.0])):
+        with pytest.raises(TypeError):
+            scipy.signal.lfilter(*args)
+        with pytest.raises(TypeError):
+            lfilter(*args)
+
+
+def test_complex_high_order_filter_with_broadcast_zi(xp):
+    """Complex coefficients: the scan's sections pair complex roots (SciPy's tf2sos pairs conjugates only)."""
+    b, a = scipy.signal.butter(8, 0.2)
+    rotation = np.exp(0.3j * np.arange(9))  # a frequency shift: truly complex coefficients
+    for b_, a_ in ((b.astype(complex), a.astype(complex)), (b * rotation, a * rotation)):
+        x = signal((4, 5, 20), "float64") + 1j * signal((4, 5, 20), "float64", seed=3)
+        zi_one = np.full((1, 1, 8), 0.5 + 0.25j)
+        expected = scipy.signal.lfilter(b_, a_, x, zi=zi_one)
+        got = lfilter(xp.asarray(b_), xp.asarray(a_), xp.asarray(x), zi=xp.asarray(zi_one))
+        assert_matches(got, expected, xp, rtol=1e-7)
+        with pytest.raises(ValueError):  # SciPy does not prepend ones to zi
+            lfilter(xp.asarray(b_), xp.asarray(a_), xp.asarray(x), zi=xp.asarray(np.ones(8)))
+
+
+def test_lazy_bad_sos_gives_nan():
+    """Under jax.jit and on Dask the check of sos[:, 3] == 1 cannot raise: the result is NaN."""
+    jax = pytest.importorskip("jax")
+    bad = SOS.copy()
+    bad[1, 3] = 2.0
+    x = signal(50, "float64")
+    with pytest.raises(ValueError, match="should be all ones"):
+        scipy.signal.sosfilt(bad, x)
+    jnp = Library.named("jax").ns
+    assert np.isnan(np.asarray(jax.jit(sosfilt)(jnp.asarray(bad), jnp.asarray(x)))).all()
+    dask = Library.named("dask")
+    with forbid_dask_compute():
+        y = sosfilt(dask.asarray(bad), dask.asarray(x, chunks=20))
+    assert np.isnan(to_numpy(y)).all()

@@ -28,7 +28,7 @@ __all__, __getattr__, __dir__ = lazy_exports(
             "zpk2sos",
         ),
         "gsci.signal._freqz": ("freqz", "freqz_sos", "sosfreqz"),
-        "gsci.signal._iir": ("lfilter", "lfilter_zi", "sosfilt", "sosfilt_zi"),
+        "gsci.signal._iir": ("lfilter", "lfilter_zi", "lfiltic", "sosfilt", "sosfilt_zi"),
         "gsci.signal._filtfilt": ("filtfilt", "sosfiltfilt"),
     },
     submodules=("windows",),

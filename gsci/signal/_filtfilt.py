@@ -11,14 +11,16 @@ kernel runs the whole composition in one call instead (`_filtfilt_on_cpu`).
 
 import functools
 import operator
+import string
 
 import numpy as np
 
 from gsci._lib._arrays import as_array, from_host, is_array, library_of, to_host
-from gsci._lib._compat import device
+from gsci._lib._compat import device, is_dask_array, is_dask_namespace, is_numpy_namespace
 from gsci._lib._dispatch import gsci_function
 from gsci._lib._torch_cpu import NUMPY
 from gsci.signal._iir import (
+    _at_least_1d,
     _checked_sos,
     _coefficients,
     _computed,
@@ -35,6 +37,7 @@ from gsci.signal._iir import (
     _sections,
     _sosfilt_computation,
     _sosfilt_zi_computation,
+    scipy_loop,
 )
 
 _PADTYPES = ("even", "odd", "constant", None)
@@ -62,6 +65,9 @@ def _filtfilt(b, a, x, axis, padtype, padlen, method, irlen, xp, engine):
     if a.shape[0] > 1 and _concrete(a, xp) and bool(a[0] == 0):
         raise ValueError("BUG: filter coefficient a[0] == 0 not supported yet")
     b, a = _float_coefficients(b, xp), _float_coefficients(a, xp)
+    dtype = _result_dtype(xp, b, a, x)
+    if dtype is None:
+        return scipy_loop("filtfilt", b, a, x, axis, padtype, padlen)
     axis = np.lib.array_utils.normalize_axis_index(axis, x.ndim)
     static = {
         "axis": axis,
@@ -69,9 +75,12 @@ def _filtfilt(b, a, x, axis, padtype, padlen, method, irlen, xp, engine):
         "padtype": padtype,
         "order": order,
         "coefficient_dtype": _numpy_result_dtype(xp, b, a)[0],
-        "dtype": _result_dtype(xp, b, a, x),
+        "dtype": dtype,
         "engine": engine,
     }
+    if is_dask_namespace(xp):
+        public = functools.partial(filtfilt, axis=axis, padtype=padtype, padlen=padlen)
+        return _on_dask_blocks(public, (b, a), x, axis, dtype)
     if _runs_as_sections(order, engine, b, a):
         return _computed(_filtfilt_by_sections, static, xp, b, a, x, derivatives=_filtfilt_computation)
     return _computed(_filtfilt_computation, static, xp, b, a, x)
@@ -113,13 +122,21 @@ def _sosfiltfilt(sos, x, axis, padtype, padlen, xp, engine):
     if sos.shape[0] == 0:
         raise ValueError(f"sos must have at least one section; got {sos.shape=}")
     sos = _float_coefficients(sos, xp)
+    dtype = _result_dtype(xp, sos, x)
+    if dtype is None:
+        return scipy_loop("sosfiltfilt", sos, x, axis, padtype, padlen)
     static = {
         "axis": np.lib.array_utils.normalize_axis_index(axis, x.ndim),
         "edge": edge,
         "padtype": padtype,
-        "dtype": _result_dtype(xp, sos, x),
+        "dtype": dtype,
         "engine": engine,
     }
+    if is_dask_namespace(xp):
+        public = functools.partial(sosfiltfilt, axis=axis, padtype=padtype, padlen=padlen)
+        return _on_dask_blocks(public, (sos,), x, static["axis"], dtype)
+    if edge is None:
+        return _by_first_order_sections(sos, x, static, _length(x, axis), xp)
     return _computed(_sosfiltfilt_computation, static, xp, sos, x)
 
 
@@ -194,11 +211,16 @@ def _length(x, axis):
 
 
 def _pad_length(padtype, padlen, length, taps):
-    """SciPy's ``_validate_pad``: samples added at each end (0 for none), checked against ``length``."""
+    """SciPy's ``_validate_pad``: samples added at each end (0 for none), checked against ``length``.
+
+    None when the default pad length needs ``taps`` and they are not known yet (``taps`` None).
+    """
     if padtype not in _PADTYPES:
         raise ValueError(
             f"Unknown value '{padtype}' given to padtype. padtype must be 'even', 'odd', 'constant', or None."
         )
+    if padtype is not None and padlen is None and taps is None:
+        return None
     edge = 0 if padtype is None else 3 * taps if padlen is None else padlen
     if length <= edge:
         raise ValueError(f"The length of the input vector x must be greater than padlen, which is {edge}.")
@@ -206,25 +228,80 @@ def _pad_length(padtype, padlen, length, taps):
 
 
 def _sos_taps(sos, xp):
-    """SciPy's taps of a cascade: ``2 n + 1``, less the sections of first order.
+    """SciPy's taps of a cascade: ``2 n + 1``, less the sections of first order; None if not known yet.
 
-    Counting first-order sections looks at values: on Dask and under
-    ``jax.jit`` every section counts as second order.
+    Counting first-order sections looks at values: they are not at hand for
+    a Dask ``sos`` or under ``jax.jit``.
     """
-    taps = 2 * sos.shape[0] + 1
     if not _concrete(sos, xp):
-        return taps
-    return taps - min(int(xp.count_nonzero(sos[:, 2] == 0)), int(xp.count_nonzero(sos[:, 5] == 0)))
+        return None
+    first_order = min(int(xp.count_nonzero(sos[:, 2] == 0)), int(xp.count_nonzero(sos[:, 5] == 0)))
+    return 2 * sos.shape[0] + 1 - first_order
 
 
-def _at_least_1d(c, xp):
-    return xp.reshape(c, (1,)) if c.ndim == 0 else c
+def _on_dask_blocks(function, coefficients, x, axis, dtype):
+    """Dask: ``function(*coefficients, block)`` on every block holding the whole filtered axis.
+
+    A task has the coefficients' values in hand, so it filters exactly as
+    for NumPy (or CuPy) input: the default pad length counts first-order
+    sections, and the value checks run (an error raises when the graph
+    computes). Batch chunks stay as they are.
+    """
+    import dask.array as da
+
+    x = x.rechunk({axis: -1})
+    index = string.ascii_lowercase[: x.ndim]
+    pairs = []
+    for position, c in enumerate(coefficients):  # each its own indices: b and a differ in length
+        if is_dask_array(c):
+            pairs += [c.rechunk(-1), string.ascii_uppercase[2 * position : 2 * position + c.ndim]]
+        else:
+            pairs += [c, None]
+    return da.blockwise(
+        function,
+        index,
+        *pairs,
+        x,
+        index,
+        concatenate=True,
+        dtype=dtype,
+        meta=x._meta.astype(dtype),
+    )
+
+
+def _by_first_order_sections(sos, x, static, length, xp):
+    """Under ``jax.jit``: `_sosfiltfilt_computation` for the default pad length of ``sos``'s values.
+
+    That length counts the first-order sections: ``jax.lax.switch`` picks
+    among the ``n_sections + 1`` possible lengths. A length not less than
+    ``length`` gives NaN (SciPy raises; XLA cannot); if every one would,
+    this raises SciPy's ValueError.
+    """
+    import jax
+
+    sections = sos.shape[0]
+    edges = [3 * (2 * sections + 1 - k) for k in range(sections + 1)]
+    if length <= edges[-1]:
+        raise ValueError(
+            f"The length of the input vector x must be greater than padlen, which is at least {edges[-1]}."
+        )
+
+    def branch(edge):
+        if length <= edge:
+            return lambda sos, x: xp.full(x.shape, xp.nan, dtype=static["dtype"])
+        return functools.partial(_computed, _sosfiltfilt_computation, {**static, "edge": edge}, xp)
+
+    first_order = xp.minimum(xp.count_nonzero(sos[:, 2] == 0), xp.count_nonzero(sos[:, 5] == 0))
+    return jax.lax.switch(first_order, [branch(edge) for edge in edges], sos, x)
 
 
 def _result_dtype(xp, *arrays):
-    """NumPy's promotion of the (float) coefficients and ``x``; TypeError where gsci has no engine."""
+    """NumPy's promotion of the (float) coefficients and ``x``; TypeError where gsci has no engine.
+
+    None for NumPy input of a dtype no engine has (extended precision, object): SciPy's loops take it.
+    """
     dtype, name = _numpy_result_dtype(xp, *arrays)
-    if dtype is None:
+    if dtype is None and not is_numpy_namespace(xp):
         raise TypeError(f"forward-backward filtering does not support the result dtype {name}")
     return dtype
 
@@ -368,11 +445,13 @@ def sosfiltfilt(sos, x, axis=-1, padtype="odd", padlen=None, *, xp):
 
     Notes
     -----
-    Paths as in `filtfilt`. Looking at values, ``sos[:, 3] == 1`` is checked
-    and first-order sections are counted for the default `padlen`; on Dask
-    and under ``jax.jit`` neither happens and every section counts as second
-    order: pass `padlen` to match SciPy there for filters with first-order
-    sections (odd-order low- and high-pass designs).
+    Paths as in `filtfilt`. The default `padlen` counts the first-order
+    sections, and ``sos[:, 3] == 1`` is checked, by looking at values. A Dask
+    `sos` is looked at in each block's task, so a bad one raises when the
+    graph computes. Under ``jax.jit`` every possible default `padlen` is
+    compiled and ``jax.lax.switch`` picks the one `sos` has; where that
+    `padlen` is not shorter than `x`, the result is NaN (SciPy raises
+    ``ValueError``), and ``sos[:, 3]`` other than 1 also gives NaN.
 
     Examples
     --------

@@ -16,6 +16,7 @@ import numpy as np
 from gsci._lib._arrays import as_array, is_array, library_of, to_host
 from gsci._lib._compat import (
     device,
+    is_dask_array,
     is_dask_namespace,
     is_jax_namespace,
     is_numpy_namespace,
@@ -42,9 +43,22 @@ def _numpy_result_dtype(xp, *arrays):
     return (getattr(xp, name) if name in _SUPPORTED else None), name
 
 
+def scipy_loop(name, *arguments):
+    """``scipy.signal.<name>`` for NumPy dtypes no gsci engine has (extended precision, object).
+
+    SciPy's compiled loops compute them, or raise SciPy's own errors.
+    """
+    import scipy.signal
+
+    return getattr(scipy.signal, name)(*arguments)
+
+
 def _concrete(a, xp):
-    """True when ``a``'s values can be inspected: not Dask, not a JAX tracer under jit."""
-    if is_dask_namespace(xp):
+    """True when ``a``'s values can be inspected: not a Dask array, not a JAX tracer under jit.
+
+    (A NumPy coefficient array given with Dask data is concrete.)
+    """
+    if is_dask_array(a):
         return False
     if is_jax_namespace(xp):
         import jax
@@ -132,6 +146,8 @@ def _lfilter(b, a, x, axis, zi, xp, engine):
     if x.ndim == 0:
         raise ValueError("x must be at least 1-D")
     dtype, name = _numpy_result_dtype(xp, b, a, x, zi)
+    if dtype is None and is_numpy_namespace(xp):
+        return scipy_loop("lfilter", b, a, x, axis, zi)
     if dtype is None:
         raise NotImplementedError(
             f"Parameter's dtypes produced result type '{name}', which is not supported!"
@@ -208,7 +224,7 @@ def _host_sections(b, a, sections, order):
     import scipy.signal
 
     b, a = np.asarray(b), np.asarray(a)
-    sos = scipy.signal.tf2sos(b, a)
+    sos = _tf2sos(b, a)
     sos = np.concatenate((sos, np.tile([1.0, 0.0, 0.0, 1.0, 0.0, 0.0], (sections - sos.shape[0], 1))))
     silence = np.zeros((2 * sections, 2 * sections))  # 2 * sections >= order samples decide
     free_tf = scipy.signal.lfilter(b, a, silence[:order], zi=np.eye(order))[0].T
@@ -218,6 +234,42 @@ def _host_sections(b, a, sections, order):
     from_sections = np.linalg.lstsq(free_tf, free_sections, rcond=None)[0]
     dtype = np.result_type(b, a)
     return sos.astype(dtype), into_sections.astype(dtype), from_sections.astype(dtype)
+
+
+def _tf2sos(b, a):
+    """SciPy's ``tf2sos``; for complex coefficients, which it pairs only as conjugates, complex sections.
+
+    A complex section takes two poles, ordered by distance to the unit
+    circle as SciPy orders them, and the two remaining zeros nearest to them.
+    """
+    import scipy.signal
+
+    if not (np.iscomplexobj(b) or np.iscomplexobj(a)):
+        return scipy.signal.tf2sos(b, a)
+    if not (np.any(b.imag) or np.any(a.imag)):
+        return scipy.signal.tf2sos(b.real, a.real)
+    order = max(b.shape[0], a.shape[0]) - 1
+    b, a = _padded_host(b, order + 1), _padded_host(a, order + 1)
+    zeros, poles = list(np.roots(b)), np.roots(a)
+    poles = poles[np.argsort(np.abs(1 - np.abs(poles)))[::-1]]
+    # in powers of 1/z a zero at infinity (b0 == 0, a delay) is the factor [0, 1]
+    factors = [[1, -z] for z in zeros] + [[0, 1]] * (order - len(zeros))
+    sections = []
+    for start in range(0, order, 2):
+        pair = poles[start : start + 2]
+        nearest = sorted(range(len(factors)), key=lambda i: min(abs(factors[i][1] + p) for p in pair))
+        chosen = [factors[i] for i in nearest[: len(pair)]]
+        factors = [f for i, f in enumerate(factors) if i not in nearest[: len(pair)]]
+        numerator = np.convolve(*chosen) if len(chosen) == 2 else np.append(chosen[0], 0)
+        denominator = np.poly(pair) if len(pair) == 2 else np.append(np.poly(pair), 0)
+        sections.append(np.concatenate((numerator, denominator)))
+    sos = np.array(sections, dtype=np.result_type(b, a))
+    sos[0, :3] *= b[np.flatnonzero(b)[0]] / a[0]
+    return sos
+
+
+def _padded_host(c, length):
+    return np.concatenate((c, np.zeros(length - c.shape[0], dtype=c.dtype)))
 
 
 def _lfilter_as_sections(sos, into_sections, from_sections, x, zi, *, axis, dtype, engine, xp):
@@ -318,6 +370,8 @@ def _sosfilt(sos, x, axis, zi, xp, engine):
         raise ValueError("x must be at least 1-D")
     sos = _checked_sos(sos, xp)
     dtype, name = _numpy_result_dtype(xp, sos, x, zi)
+    if dtype is None and is_numpy_namespace(xp):
+        return scipy_loop("sosfilt", sos, x, axis, zi)
     if dtype is None:
         raise NotImplementedError(f"input type '{name}' not supported")
     sections = sos.shape[0]
@@ -338,7 +392,8 @@ def _sosfilt(sos, x, axis, zi, xp, engine):
 def _checked_sos(sos, xp):
     """``sos`` as a 2-D array of rows ``[b0, b1, b2, 1, a1, a2]``, checked as SciPy does.
 
-    The check of ``a0 == 1`` looks at values: not on Dask, not under ``jax.jit``.
+    The check of ``a0 == 1`` looks at values: on Dask and under ``jax.jit``,
+    where they are not at hand, a bad ``sos`` becomes all NaN instead.
     """
     if sos.ndim < 2:
         sos = xp.reshape(sos, (1,) * (2 - sos.ndim) + tuple(sos.shape))
@@ -346,7 +401,9 @@ def _checked_sos(sos, xp):
         raise ValueError(f"sos array must be 2D, got {sos.shape=}")
     if sos.shape[1] != 6:
         raise ValueError(f"sos array must be shape (n_sections, 6), got {sos.shape=}")
-    if _concrete(sos, xp) and not bool(xp.all(sos[:, 3] == 1)):
+    if not _concrete(sos, xp):
+        return xp.where(xp.all(sos[:, 3] == 1), sos, xp.nan)
+    if not bool(xp.all(sos[:, 3] == 1)):
         raise ValueError("sos[:, 3] should be all ones")
     return sos
 
@@ -548,8 +605,9 @@ def sosfilt(sos, x, axis=-1, zi=None, *, xp):
 
     Notes
     -----
-    Paths as in `lfilter`. The check ``sos[:, 3] == 1`` looks at values: it
-    is skipped for Dask and under ``jax.jit``.
+    Paths as in `lfilter`. The check ``sos[:, 3] == 1`` looks at values: on
+    Dask and under ``jax.jit``, where they are not at hand, a bad `sos`
+    gives NaN instead of SciPy's ``ValueError``.
 
     Examples
     --------
@@ -559,6 +617,78 @@ def sosfilt(sos, x, axis=-1, zi=None, *, xp):
     array([1.   , 1.5  , 1.75 , 1.875])
     """
     return _fastest(lambda sos, x, zi, xp, engine: _sosfilt(sos, x, axis, zi, xp, engine), xp, sos, x, zi)
+
+
+@gsci_function("signal", arrays=("b", "a", "y", "x"))
+def lfiltic(b, a, y, x=None, *, xp):
+    """Construct initial conditions for lfilter given input and output vectors (`scipy.signal.lfiltic`).
+
+    Parameters
+    ----------
+    b, a : array_like
+        The filter's numerator and denominator coefficients (1-D).
+    y : array_like
+        The past outputs, newest first: ``y = [y[-1], y[-2], ..., y[-N]]``
+        with ``N = len(a) - 1``; zero-padded if shorter.
+    x : array_like, optional
+        The past inputs, newest first: ``x = [x[-1], ..., x[-M]]`` with
+        ``M = len(b) - 1``; zero-padded if shorter. None (default) means zeros.
+
+    Returns
+    -------
+    zi : array
+        The state for `lfilter`, of length ``max(M, N)``.
+
+    Notes
+    -----
+    The state is ``H(b) x - H(a) y`` for the two Hankel matrices of the
+    coefficients, computed where the arrays live. The check ``a[0] != 0``
+    looks at values: on Dask and under ``jax.jit`` it is skipped, and
+    ``a[0] == 0`` gives inf or NaN.
+
+    Examples
+    --------
+    >>> from gsci.signal._iir import lfiltic
+    >>> lfiltic([1.0], [1.0, -0.5], [2.0]).tolist()
+    [1.0]
+    """
+    like = next((v for v in (b, a, y, x) if is_array(v)), np.empty(0))
+    b, a = _at_least_1d(_coefficients(b, xp, like), xp), _at_least_1d(_coefficients(a, xp, like), xp)
+    if a.ndim > 1:
+        raise ValueError("Filter coefficients `a` must be 1-D.")
+    if b.ndim > 1:
+        raise ValueError("Filter coefficients `b` must be 1-D.")
+    if a.shape[0] == 0:
+        raise ValueError("There must be at least one `a` coefficient.")
+    y = _coefficients(y, xp, like)
+    x = None if x is None else _coefficients(x, xp, like)
+    dtype = xp.result_type(*(c for c in (b, a, y, x) if c is not None))
+    if xp.isdtype(dtype, ("bool", "integral")):
+        dtype = xp.float64
+    inputs, outputs = b.shape[0] - 1, a.shape[0] - 1
+    size = max(inputs, outputs)
+    zi = -_hankel(a, size, outputs, dtype, xp) @ _exactly(xp.reshape(y, (-1,)), outputs, dtype, xp)
+    if x is not None:
+        zi = zi + _hankel(b, size, inputs, dtype, xp) @ _exactly(xp.reshape(x, (-1,)), inputs, dtype, xp)
+    if _concrete(a, xp) and bool(a[0] == 0):
+        raise ValueError("First `a` filter coefficient must be non-zero.")
+    return zi / xp.astype(a[0], dtype)
+
+
+def _hankel(c, rows, columns, dtype, xp):
+    """``H[m, k] = c[m + 1 + k]``, zero past the end of ``c``: the (rows, columns) matrix lfiltic sums."""
+    tail = _padded(xp.astype(c[1:], dtype), rows + columns, xp)
+    indices = xp.arange(rows, device=device(c))[:, None] + xp.arange(columns, device=device(c))[None, :]
+    return xp.reshape(xp.take(tail, xp.reshape(indices, (-1,))), (rows, columns))
+
+
+def _exactly(v, length, dtype, xp):
+    """``v`` cut or zero-padded to ``length`` samples, as ``dtype``."""
+    return _padded(xp.astype(v[: min(length, v.shape[0])], dtype), length, xp)
+
+
+def _at_least_1d(c, xp):
+    return xp.reshape(c, (1,)) if c.ndim == 0 else c
 
 
 @gsci_function("signal", arrays=("b", "a"))
