@@ -238,14 +238,20 @@ def test_bad_inputs_raise_on_other_libraries():
         sosfiltfilt(strict.asarray(SOS * 2), strict.asarray(np.ones(60)))
 
 
-def test_mixed_libraries_raise_type_error():
+def test_coefficients_of_another_array_library_raise_type_error():
     torch = pytest.importorskip("torch")
-    with pytest.raises(TypeError, match="different libraries"):
+    jnp = pytest.importorskip("jax.numpy")
+    with pytest.raises(TypeError, match="x is numpy, sos is torch"):
         sosfiltfilt(torch.asarray(SOS), np.ones(60))
-    with pytest.raises(TypeError, match="different libraries"):
-        filtfilt(BA[0], torch.asarray(BA[1]), torch.ones(60, dtype=torch.float64))
-    with pytest.raises(TypeError, match="different libraries"):
-        filtfilt(*BA, torch.ones(60, dtype=torch.float64), method="gust")
+    with pytest.raises(TypeError, match="x is torch, a is jax"):
+        filtfilt(BA[0], jnp.asarray(BA[1]), torch.ones(60, dtype=torch.float64))
+
+
+def test_gust_takes_host_coefficients_with_torch_data():
+    torch = pytest.importorskip("torch")
+    x = signal(60)
+    got = filtfilt(*BA, torch.asarray(x), method="gust")
+    assert_matches(got, scipy.signal.filtfilt(*BA, x, method="gust"), Library.named("torch"))
 
 
 def test_read_only_and_strided_numpy_inputs():

@@ -183,12 +183,15 @@ def test_bad_inputs_raise_like_scipy(name, args, kwargs):
         getattr(iir, name)(*args, **kwargs)
 
 
-def test_mixed_libraries_raise_type_error():
+def test_coefficients_of_another_array_library_raise_type_error():
     torch = pytest.importorskip("torch")
-    with pytest.raises(TypeError, match="different libraries"):
-        sosfilt(SOS, torch.ones(10, dtype=torch.float64))
-    with pytest.raises(TypeError, match="different libraries"):
-        lfilter(torch.asarray(BA[0]), BA[1], torch.ones(10, dtype=torch.float64))
+    jnp = pytest.importorskip("jax.numpy")
+    with pytest.raises(TypeError, match="x is numpy, sos is torch"):
+        sosfilt(torch.asarray(SOS), np.ones(10))
+    with pytest.raises(TypeError, match="x is jax, b is torch"):
+        lfilter(torch.asarray(BA[0]), BA[1], jnp.ones(10))
+    with pytest.raises(TypeError, match="x is torch, zi is jax"):
+        sosfilt(SOS, torch.ones((2, 10)), zi=jnp.zeros((8, 2, 2)))
 
 
 def test_read_only_and_strided_numpy_inputs():

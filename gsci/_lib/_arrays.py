@@ -16,6 +16,7 @@ from gsci._lib._compat import (
 )
 
 LIBRARIES = ("numpy", "array_api_strict", "torch", "jax", "dask", "cupy")
+_NUMPY = array_namespace(np.empty(0))
 
 
 class HostTransferWarning(UserWarning):
@@ -91,21 +92,48 @@ def as_array(value, xp, like=None):
 
 
 def namespace_of(named_arrays):
-    """The namespace shared by ``named_arrays`` (parameter name -> array).
+    """The namespace shared by ``named_arrays`` (name -> array), NumPy's for none; see `placement`."""
+    return placement(named_arrays)[0]
 
-    Mixed libraries raise ``TypeError`` and mixed devices ``ValueError``, each
-    naming the parameters. With no array at all, NumPy's namespace is used.
+
+def placement(data, operators=None):
+    """``(xp, library, first)`` for the data arrays ``data`` (parameter name -> array).
+
+    ``xp`` is the namespace of ``data``'s library, ``first`` the first data
+    array (None if there is none). Mixed libraries raise ``TypeError`` and
+    mixed devices ``ValueError``, each naming the parameters. ``operators``
+    (parameter name -> array) may also be NumPy arrays, whatever the data's
+    library; with no data array, they set the namespace.
     """
-    if not named_arrays:
-        return _library_and_namespace(np.empty(0))[1]
-    found = {name: _library_and_namespace(x) for name, x in named_arrays.items()}
+    operators = operators or {}
+    if not data:
+        data = {n: a for n, a in operators.items() if not isinstance(a, np.ndarray)} or operators
+    if not data:
+        return _NUMPY, "numpy", None
+    found = {name: _library_and_namespace(x) for name, x in data.items()}
     (library, xp), *others = found.values()
-    if any(other_library != library for other_library, _ in others):
-        libraries = ", ".join(f"{name} is {lib}" for name, (lib, _) in found.items())
-        raise TypeError(f"arrays from different libraries: {libraries}; pass arrays of one library")
-    if others:
-        _check_one_device(named_arrays)
-    return xp
+    same = {n: a for n, a in operators.items() if n not in data and _library_and_namespace(a)[0] == library}
+    foreign = {n: a for n, a in operators.items() if n not in data and n not in same and not _is_numpy(a)}
+    if foreign or any(other_library != library for other_library, _ in others):
+        named = {**found, **{n: _library_and_namespace(a) for n, a in foreign.items()}}
+        libraries = ", ".join(f"{name} is {lib}" for name, (lib, _) in named.items())
+        raise TypeError(
+            f"arrays from different libraries: {libraries}; pass arrays of one library "
+            "(coefficients may also be NumPy arrays or sequences)"
+        )
+    if others or same:
+        _check_one_device({**data, **same})
+    return xp, library, next(iter(data.values()))
+
+
+def moved_operators(operators, xp, like):
+    """The NumPy arrays among ``operators``, as arrays of ``xp`` on ``like``'s device (copies)."""
+    place = device(like)
+    return {n: xp.asarray(a, copy=True, device=place) for n, a in operators.items() if _is_numpy(a)}
+
+
+def _is_numpy(a):
+    return isinstance(a, np.ndarray)
 
 
 def _check_one_device(named_arrays):

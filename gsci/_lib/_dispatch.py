@@ -13,6 +13,8 @@ import importlib.util
 import inspect
 import os
 
+import numpy as np
+
 from gsci._lib import _backends
 from gsci._lib._arrays import (
     LIBRARIES,
@@ -21,7 +23,9 @@ from gsci._lib._arrays import (
     from_host,
     is_array,
     library_of,
+    moved_operators,
     namespace_of,
+    placement,
     to_host,
 )
 
@@ -34,10 +38,16 @@ class Declaration:
     """What a public function supports.
 
     module, name : the SciPy function it mirrors (``scipy.<module>.<name>``).
-    arrays : parameters that may hold arrays; they set the namespace.
+    arrays : data parameters; their arrays set the namespace and device.
+    operators : small operator parameters (filter coefficients, windows,
+        weights): arrays of the data's library, or NumPy arrays and
+        sequences, which move to the data's namespace and device.
     kernel : implementation launching CUDA kernels, same signature as native.
     scipy_for : libraries whose "auto" path on the CPU is SciPy, each with the
         reason.
+    scipy_below : NumPy data with fewer elements than this runs SciPy's
+        compiled code under "auto": its fixed cost per call is lower
+        (measured in BENCHMARKS.md).
     """
 
     module: str
@@ -46,6 +56,8 @@ class Declaration:
     native: object
     kernel: object = None
     scipy_for: dict = dataclasses.field(default_factory=dict)
+    operators: tuple = ()
+    scipy_below: int = 0
 
     def path(self, backend, library, device):
         """The path a call takes under ``backend`` for this library and device."""
@@ -56,6 +68,11 @@ class Declaration:
         if backend == "auto" and device == "cpu" and library in self.scipy_for:
             return "scipy"
         return "native"
+
+    @functools.cached_property
+    def scipy_function(self):
+        """``scipy.<module>.<name>``, imported on first use."""
+        return getattr(importlib.import_module(f"scipy.{self.module}"), self.name)
 
 
 def kernel_sim():
@@ -74,21 +91,29 @@ def _have_numba_cuda():
     return importlib.util.find_spec("numba_cuda") is not None
 
 
-def gsci_function(module, arrays, *, kernel=None, scipy_for=None):
-    """Make ``native`` (SciPy's signature plus keyword-only ``xp``) a public function."""
+def gsci_function(module, arrays, *, operators=(), kernel=None, scipy_for=None, scipy_below=0):
+    """Make ``native`` (SciPy's signature plus keyword-only ``xp``) a public function.
+
+    ``arrays`` and ``operators`` name the parameters that may hold arrays
+    (see `Declaration`).
+    """
 
     def decorate(native):
-        declaration = Declaration(module, native.__name__, tuple(arrays), native, kernel, scipy_for or {})
+        declaration = Declaration(
+            module,
+            native.__name__,
+            tuple(arrays),
+            native,
+            kernel,
+            scipy_for or {},
+            tuple(operators),
+            scipy_below,
+        )
         signature = inspect.signature(native)
         public_signature = signature.replace(
             parameters=[p for p in signature.parameters.values() if p.name != "xp"]
         )
-        bind = _binder(native.__name__, public_signature)
-
-        @functools.wraps(native)
-        def public(*args, **kwargs):
-            return _call(declaration, bind(*args, **kwargs))
-
+        public = functools.wraps(native)(_wrapper(declaration, public_signature))
         public.__signature__ = public_signature
         public.declaration = declaration
         return public
@@ -96,23 +121,57 @@ def gsci_function(module, arrays, *, kernel=None, scipy_for=None):
     return decorate
 
 
-def _binder(name, signature):
-    """A function with ``signature`` returning its arguments as a dict.
+# Types that hold NumPy data or host values: a call with only these takes the fast path.
+_HOST_TYPES = frozenset(
+    {np.ndarray, type(None), bool, int, float, complex, str, list, tuple, type, *np.sctypeDict.values()}
+)
 
-    Python itself binds the call, with its own error messages, in a tenth of
-    the time `inspect.Signature.bind` takes (the wrapper's main cost).
+
+def _wrapper(declaration, signature):
+    """The public function: SciPy's ``signature``, generated so that Python itself binds the call.
+
+    NumPy input under "auto" (every array parameter holds a NumPy array, a
+    sequence, a scalar or None) goes straight to the native function, or to
+    SciPy when every data array is smaller than ``scipy_below``: a few type
+    checks, well under the 2 µs the design allows. Anything else goes
+    through `_call`.
     """
-    defaults = [p.default for p in signature.parameters.values()]
-    source, keyword_only = [], False
-    for i, p in enumerate(signature.parameters.values()):
-        if p.kind is p.KEYWORD_ONLY and not keyword_only:
-            source.append("*")
-            keyword_only = True
-        source.append(p.name if p.default is p.empty else f"{p.name}=_defaults[{i}]")
-    names = ", ".join(f"{p!r}: {p}" for p in signature.parameters)
-    scope = {"_defaults": defaults}
-    exec(f"def {name}({', '.join(source)}):\n    return {{{names}}}", scope)
-    return scope[name]
+    parameters = list(signature.parameters.values())
+    header, call = [], []
+    for i, p in enumerate(parameters):
+        if p.kind is p.KEYWORD_ONLY and "*" not in header:
+            header.append("*")
+        header.append(p.name if p.default is p.empty else f"{p.name}=_defaults[{i}]")
+        call.append(p.name if p.kind is p.POSITIONAL_OR_KEYWORD else f"{p.name}={p.name}")
+    call = ", ".join(call)
+    host = " and ".join(f"_type({n}) in _host" for n in (*declaration.arrays, *declaration.operators))
+    small = " and ".join(
+        f"({n} is None or _type({n}) is _ndarray and {n}.size < _below)" for n in declaration.arrays
+    )
+    fast = declaration.path("auto", "numpy", "cpu") == "native"
+    lines = [f"def {declaration.name}({', '.join(header)}):"]
+    if fast:
+        lines.append(f"    if {host or 'True'} and _backend() == 'auto':")
+        if declaration.scipy_below:
+            lines.append(f"        if {small}:")
+            lines.append(f"            return _declaration.scipy_function({call})")
+        lines.append(f"        return _native({call}, xp=_numpy)")
+    arguments = ", ".join(f"{p.name!r}: {p.name}" for p in parameters)
+    lines.append(f"    return _call(_declaration, {{{arguments}}})")
+    scope = {
+        "_defaults": [p.default for p in parameters],
+        "_type": type,  # a parameter may be called "type" (detrend)
+        "_host": _HOST_TYPES,
+        "_ndarray": np.ndarray,
+        "_below": declaration.scipy_below,
+        "_backend": _backends.current_backend,
+        "_declaration": declaration,
+        "_native": declaration.native,
+        "_numpy": namespace_of({}),
+        "_call": _call,
+    }
+    exec("\n".join(lines), scope)
+    return scope[declaration.name]
 
 
 def _call(declaration, arguments):
@@ -123,23 +182,23 @@ def _call(declaration, arguments):
         if result is not NotImplemented:
             return result
         backend = "auto"
-    named_arrays = {n: arguments[n] for n in declaration.arrays if is_array(arguments[n])}
-    xp = namespace_of(named_arrays)
-    first = next(iter(named_arrays.values()), None)
-    library = "numpy" if first is None else library_of(first)
+    data = {n: arguments[n] for n in declaration.arrays if is_array(arguments[n])}
+    operators = {n: arguments[n] for n in declaration.operators if is_array(arguments[n])}
+    xp, library, first = placement(data, operators)
     path = declaration.path(backend, library, "cpu" if first is None else device_kind(first, library))
     if path == "scipy":
-        return _call_scipy(declaration, arguments, named_arrays, xp, library)
+        return _call_scipy(declaration, arguments, {**data, **operators}, xp, first)
+    if library not in ("numpy", "dask"):  # Dask takes NumPy operators as they are: constants of its graph
+        arguments.update(moved_operators(operators, xp, first))
     implementation = declaration.kernel if path == "kernel" else declaration.native
     return implementation(**arguments, xp=xp)
 
 
-def _call_scipy(declaration, arguments, named_arrays, xp, library):
+def _call_scipy(declaration, arguments, named_arrays, xp, first):
     where = f"gsci.{declaration.module}.{declaration.name}"
-    host = {n: to_host(a, library, where) for n, a in named_arrays.items()}
-    scipy_function = getattr(importlib.import_module(f"scipy.{declaration.module}"), declaration.name)
-    result = scipy_function(**{**arguments, **host})
-    like = device(next(iter(named_arrays.values()))) if named_arrays else None
+    host = {n: to_host(a, library_of(a), where) for n, a in named_arrays.items()}
+    result = declaration.scipy_function(**{**arguments, **host})
+    like = None if first is None else device(first)
     if isinstance(result, tuple):
         return tuple(from_host(r, xp, like) for r in result)
     return from_host(result, xp, like)

@@ -19,14 +19,11 @@ counts and orders are arguments.
 """
 
 import math
-import threading
 
 import numpy as np
 from numba import njit, prange
 
-# Each launch already uses every core, and numba's fallback threading layer
-# (workqueue) aborts the process on concurrent launches from several threads.
-_launch_lock = threading.Lock()
+from gsci.kernels._cpu import launch_lock, launcher
 
 _PAD_CODES = {None: 0, "odd": 1, "even": 2, "constant": 3}
 
@@ -75,9 +72,21 @@ def _cascade_line(b, a, z, x, y):
 def _filter_channels(b, a, x, zi, y, zf):
     """x, y: (channels, n); zi, zf: (channels, sections, order). One channel per task."""
     for c in prange(x.shape[0]):
-        z = zi[c].copy()
-        _cascade_line(b, a, z, x[c], y[c])
-        zf[c] = z
+        _filter_channel(b, a, x, zi, y, zf, c)
+
+
+@njit(cache=True, nogil=True)
+def _filter_channels_serially(b, a, x, zi, y, zf):
+    """`_filter_channels` in the calling thread."""
+    for c in range(x.shape[0]):
+        _filter_channel(b, a, x, zi, y, zf, c)
+
+
+@njit(cache=True, nogil=True)
+def _filter_channel(b, a, x, zi, y, zf, c):
+    z = zi[c].copy()
+    _cascade_line(b, a, z, x[c], y[c])
+    zf[c] = z
 
 
 @njit(cache=True, nogil=True)
@@ -102,21 +111,31 @@ def _edge(x, padtype, padlen, left):
 def _filtfilt_channels(b, a, x, zi, padtype, padlen, y):
     """x, y: (channels, n); zi: (sections, order), the steady state for a unit step."""
     for c in prange(x.shape[0]):
-        line = x[c]
-        out = y[c]
-        left = _edge(line, padtype, padlen, True)
-        right = _edge(line, padtype, padlen, False)
-        first = left[0] if padlen > 0 else line[0]
-        z = zi * first
-        scratch = np.empty(padlen, x.dtype)
-        _cascade_line(b, a, z, left, scratch)
-        _cascade_line(b, a, z, line, out)
-        _cascade_line(b, a, z, right, right)
-        last = right[padlen - 1] if padlen > 0 else out[out.shape[0] - 1]
-        z = zi * last
-        # backward: the reversed right edge only sets the state; the left edge's output is cut away
-        _cascade_line(b, a, z, right[::-1], scratch)
-        _cascade_line(b, a, z, out[::-1], out[::-1])
+        _filtfilt_channel(b, a, x[c], zi, padtype, padlen, y[c])
+
+
+@njit(cache=True, nogil=True)
+def _filtfilt_channels_serially(b, a, x, zi, padtype, padlen, y):
+    """`_filtfilt_channels` in the calling thread."""
+    for c in range(x.shape[0]):
+        _filtfilt_channel(b, a, x[c], zi, padtype, padlen, y[c])
+
+
+@njit(cache=True, nogil=True)
+def _filtfilt_channel(b, a, line, zi, padtype, padlen, out):
+    left = _edge(line, padtype, padlen, True)
+    right = _edge(line, padtype, padlen, False)
+    first = left[0] if padlen > 0 else line[0]
+    z = zi * first
+    scratch = np.empty(padlen, line.dtype)
+    _cascade_line(b, a, z, left, scratch)
+    _cascade_line(b, a, z, line, out)
+    _cascade_line(b, a, z, right, right)
+    last = right[padlen - 1] if padlen > 0 else out[out.shape[0] - 1]
+    z = zi * last
+    # backward: the reversed right edge only sets the state; the left edge's output is cut away
+    _cascade_line(b, a, z, right[::-1], scratch)
+    _cascade_line(b, a, z, out[::-1], out[::-1])
 
 
 def _rows(x):
@@ -170,8 +189,9 @@ def filter_sections(b, a, x, zi):
     state = _cast(state, x.dtype)
     y = np.empty((rows.shape[0], n), dtype=x.dtype)
     zf = np.empty_like(state)
-    with _launch_lock:
-        _filter_channels(_cast(b, x.dtype), _cast(a, x.dtype), rows, state, y, zf)
+    launch = launcher(_filter_channels, _filter_channels_serially, rows.shape[0], rows.size * b.size)
+    with launch_lock:
+        launch(_cast(b, x.dtype), _cast(a, x.dtype), rows, state, y, zf)
     return y.reshape(*batch, n), zf.reshape(*batch, sections, order)
 
 
@@ -216,9 +236,10 @@ def filtfilt_sections(b, a, x, zi, padtype, padlen):
     n = x.shape[-1]
     rows = _rows(x)
     y = np.empty(rows.shape, dtype=x.dtype)
+    launch = launcher(_filtfilt_channels, _filtfilt_channels_serially, rows.shape[0], 2 * rows.size * b.size)
     if n > 0:
-        with _launch_lock:
-            _filtfilt_channels(
+        with launch_lock:
+            launch(
                 _cast(b, x.dtype),
                 _cast(a, x.dtype),
                 rows,

@@ -7,51 +7,67 @@ the kernels compile once per dtype, never per mode, shape or filter length.
 Compiled code is cached on disk.
 """
 
-import threading
-
 import numpy as np
 from numba import njit, prange
 
-# Each launch already uses every core, and numba's fallback threading layer
-# (workqueue) aborts the process on concurrent launches from several threads.
-_launch_lock = threading.Lock()
+from gsci.kernels._cpu import launch_lock, launcher
 
 
 @njit(parallel=True, cache=True)
 def _correlate_last_axis(x, w, source, cval, out):
     """Lines are rows of ``x`` (outer, n): one extended row per task, taps outside, elements inside."""
-    rows, n = x.shape
-    taps = w.shape[0]
-    for r in prange(rows):
-        line = np.empty(n + taps - 1, x.dtype)
-        for t in range(n + taps - 1):
-            s = source[t]
-            line[t] = x[r, s] if s >= 0 else cval
-        row = out[r]
+    for r in prange(x.shape[0]):
+        _correlate_row(x, w, source, cval, out, r)
+
+
+@njit(cache=True)
+def _correlate_last_axis_serially(x, w, source, cval, out):
+    for r in range(x.shape[0]):
+        _correlate_row(x, w, source, cval, out, r)
+
+
+@njit(cache=True)
+def _correlate_row(x, w, source, cval, out, r):
+    n, taps = x.shape[1], w.shape[0]
+    line = np.empty(n + taps - 1, x.dtype)
+    for t in range(n + taps - 1):
+        s = source[t]
+        line[t] = x[r, s] if s >= 0 else cval
+    row = out[r]
+    for i in range(n):
+        row[i] = w[0] * line[i]
+    for j in range(1, taps):
         for i in range(n):
-            row[i] = w[0] * line[i]
-        for j in range(1, taps):
-            for i in range(n):
-                row[i] += w[j] * line[i + j]
+            row[i] += w[j] * line[i + j]
 
 
 @njit(parallel=True, cache=True)
 def _correlate_inner_axis(x, w, source, cval, out):
     """Lines run along axis 1 of ``x`` (outer, n, inner): one output row of ``inner`` elements per task."""
-    outer, n, inner = x.shape
-    taps = w.shape[0]
-    for task in prange(outer * n):
-        o, i = task // n, task % n
-        row = out[o, i]
-        row[:] = 0
-        for j in range(taps):
-            s = source[i + j]
-            if s >= 0:
-                for k in range(inner):
-                    row[k] += w[j] * x[o, s, k]
-            else:
-                for k in range(inner):
-                    row[k] += w[j] * cval
+    for task in prange(x.shape[0] * x.shape[1]):
+        _correlate_inner_row(x, w, source, cval, out, task)
+
+
+@njit(cache=True)
+def _correlate_inner_axis_serially(x, w, source, cval, out):
+    for task in range(x.shape[0] * x.shape[1]):
+        _correlate_inner_row(x, w, source, cval, out, task)
+
+
+@njit(cache=True)
+def _correlate_inner_row(x, w, source, cval, out, task):
+    n, inner = x.shape[1], x.shape[2]
+    o, i = task // n, task % n
+    row = out[o, i]
+    row[:] = 0
+    for j in range(w.shape[0]):
+        s = source[i + j]
+        if s >= 0:
+            for k in range(inner):
+                row[k] += w[j] * x[o, s, k]
+        else:
+            for k in range(inner):
+                row[k] += w[j] * cval
 
 
 def correlate1d_lines(x, w, source, cval, *, n, inner):
@@ -64,9 +80,12 @@ def correlate1d_lines(x, w, source, cval, *, n, inner):
     out = np.empty(x.shape, dtype=x.dtype)
     w = np.ascontiguousarray(w)
     cval = x.dtype.type(cval)
-    with _launch_lock:
+    work = x.size * w.shape[0]
+    with launch_lock:
         if inner == 1:
-            _correlate_last_axis(x.reshape(-1, n), w, source, cval, out.reshape(-1, n))
+            launch = launcher(_correlate_last_axis, _correlate_last_axis_serially, x.size // n, work)
+            launch(x.reshape(-1, n), w, source, cval, out.reshape(-1, n))
         else:
-            _correlate_inner_axis(x.reshape(-1, n, inner), w, source, cval, out.reshape(-1, n, inner))
+            launch = launcher(_correlate_inner_axis, _correlate_inner_axis_serially, x.size // inner, work)
+            launch(x.reshape(-1, n, inner), w, source, cval, out.reshape(-1, n, inner))
     return out

@@ -299,7 +299,7 @@ def _laplace_kernel(input, output=None, mode="reflect", cval=0.0, *, axes=None, 
     return _laplace(input, output, mode, cval, axes, xp, _stencil_cuda)
 
 
-@gsci_function("ndimage", arrays=("input", "weights", "output"), kernel=_correlate1d_kernel)
+@gsci_function("ndimage", arrays=("input", "output"), operators=("weights",), kernel=_correlate1d_kernel)
 def correlate1d(input, weights, axis=-1, output=None, mode="reflect", cval=0.0, origin=0, *, xp):
     """Calculate a 1-D correlation along the given axis.
 
@@ -353,7 +353,7 @@ def correlate1d(input, weights, axis=-1, output=None, mode="reflect", cval=0.0, 
     return _correlate1d(input, weights, axis, output, mode, cval, origin, xp, _stencil_xp)
 
 
-@gsci_function("ndimage", arrays=("input", "weights", "output"), kernel=_convolve1d_kernel)
+@gsci_function("ndimage", arrays=("input", "output"), operators=("weights",), kernel=_convolve1d_kernel)
 def convolve1d(input, weights, axis=-1, output=None, mode="reflect", cval=0.0, origin=0, *, xp):
     """Calculate a 1-D convolution along the given axis.
 

@@ -336,7 +336,7 @@ def _sosfiltfilt_kernel(sos, x, axis=-1, padtype="odd", padlen=None, *, xp):
     return _sosfiltfilt(sos, x, axis, padtype, padlen, xp, _filter_sections_on_gpu)
 
 
-@gsci_function("signal", arrays=("b", "a", "x"), kernel=_filtfilt_kernel)
+@gsci_function("signal", arrays=("x",), operators=("b", "a"), kernel=_filtfilt_kernel)
 def filtfilt(b, a, x, axis=-1, padtype="odd", padlen=None, method="pad", irlen=None, *, xp):
     """Apply a digital filter forward and backward to a signal (`scipy.signal.filtfilt`).
 
@@ -415,7 +415,7 @@ def filtfilt(b, a, x, axis=-1, padtype="odd", padlen=None, method="pad", irlen=N
     return _fastest(run, xp, b, a, x)
 
 
-@gsci_function("signal", arrays=("sos", "x"), kernel=_sosfiltfilt_kernel)
+@gsci_function("signal", arrays=("x",), operators=("sos",), kernel=_sosfiltfilt_kernel)
 def sosfiltfilt(sos, x, axis=-1, padtype="odd", padlen=None, *, xp):
     """A forward-backward digital filter using cascaded second-order sections (`scipy.signal.sosfiltfilt`).
 

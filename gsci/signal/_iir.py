@@ -288,6 +288,9 @@ def _lfilter_as_sections(sos, into_sections, from_sections, x, zi, *, axis, dtyp
 def _computed(computation, static, xp, *arrays, derivatives=None):
     """``computation(*arrays, **static, xp=xp)``; on JAX one compiled program per shape and options.
 
+    On Dask, NumPy coefficients (left as they are by the dispatcher, so that
+    their values could be checked) become arrays of the graph here.
+
     Eagerly, JAX compiles every operation for every new shape: one program
     compiles faster. ``derivatives``, a computation of the same function by
     the scan, gives JAX the derivatives where ``computation`` calls back to
@@ -295,6 +298,8 @@ def _computed(computation, static, xp, *arrays, derivatives=None):
     """
     if is_jax_namespace(xp):
         return _jax_program(computation, derivatives, tuple(static.items()))(*arrays)
+    if is_dask_namespace(xp):  # NumPy coefficients (checked on the host) join the graph
+        arrays = [xp.asarray(a) if isinstance(a, np.ndarray) else a for a in arrays]
     return computation(*arrays, **static, xp=xp)
 
 
@@ -514,7 +519,7 @@ def _sosfilt_kernel(sos, x, axis=-1, zi=None, *, xp):
     return _sosfilt(sos, x, axis, zi, xp, _filter_sections_on_gpu)
 
 
-@gsci_function("signal", arrays=("b", "a", "x", "zi"), kernel=_lfilter_kernel)
+@gsci_function("signal", arrays=("x",), operators=("b", "a", "zi"), kernel=_lfilter_kernel)
 def lfilter(b, a, x, axis=-1, zi=None, *, xp):
     """Filter data along one dimension with an IIR or FIR filter (`scipy.signal.lfilter`).
 
@@ -577,7 +582,7 @@ def lfilter(b, a, x, axis=-1, zi=None, *, xp):
     return _fastest(lambda b, a, x, zi, xp, engine: _lfilter(b, a, x, axis, zi, xp, engine), xp, b, a, x, zi)
 
 
-@gsci_function("signal", arrays=("sos", "x", "zi"), kernel=_sosfilt_kernel)
+@gsci_function("signal", arrays=("x",), operators=("sos", "zi"), kernel=_sosfilt_kernel)
 def sosfilt(sos, x, axis=-1, zi=None, *, xp):
     """Filter data along one dimension using cascaded second-order sections (`scipy.signal.sosfilt`).
 
@@ -619,7 +624,7 @@ def sosfilt(sos, x, axis=-1, zi=None, *, xp):
     return _fastest(lambda sos, x, zi, xp, engine: _sosfilt(sos, x, axis, zi, xp, engine), xp, sos, x, zi)
 
 
-@gsci_function("signal", arrays=("b", "a", "y", "x"))
+@gsci_function("signal", arrays=("y", "x"), operators=("b", "a"))
 def lfiltic(b, a, y, x=None, *, xp):
     """Construct initial conditions for lfilter given input and output vectors (`scipy.signal.lfiltic`).
 
