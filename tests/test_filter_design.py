@@ -44,12 +44,34 @@ def _scipy(name):
 
 
 def _assert_design(actual, expected, xp):
-    """Arrays as arrays of ``xp``; the zpk gain as SciPy's own scalar."""
+    """Arrays as arrays of ``xp``; the zpk gain as SciPy 1.17 returns it (see `_assert_gain`)."""
     if isinstance(expected, tuple) and len(expected) == 3:  # zpk
         assert_matches(actual[:2], expected[:2], xp)
-        assert type(actual[2]) is type(expected[2]) and actual[2] == pytest.approx(expected[2], rel=1e-12)
+        _assert_gain(actual[2], expected[2], xp)
         return
     assert_matches(actual, expected, xp)
+
+
+def _assert_gain(actual, expected, xp):
+    """SciPy's Python float gain stays one; its NumPy float64 is a 0-d array of ``xp`` (NumPy: itself)."""
+    if isinstance(expected, float) or xp.module == "numpy":
+        assert type(actual) is type(expected) and actual == pytest.approx(expected, rel=1e-12)
+        return
+    assert_matches(actual, np.asarray(expected), xp)
+
+
+def _default_one(xp):
+    """SciPy's default denominator ``1`` as it computes with it: the library's default float type."""
+    return np.ones(1, dtype=_in_default_float(np.ones(1), xp).dtype)
+
+
+def _in_default_float(expected, xp):
+    """SciPy's float64 NumPy result in ``xp``'s default float type: PyTorch's may be float32."""
+    if isinstance(expected, tuple):
+        return tuple(_in_default_float(e, xp) for e in expected)
+    if xp.module != "torch" or xp.ns.get_default_dtype() == xp.ns.float64:
+        return expected
+    return expected.astype(np.complex64 if np.iscomplexobj(expected) else np.float32)
 
 
 @pytest.mark.parametrize("output", ["ba", "zpk", "sos"])
@@ -94,6 +116,50 @@ def test_xp_may_be_an_array_api_compat_namespace(xp):
     assert_matches(butter(3, 0.25, xp=namespace), scipy.signal.butter(3, 0.25), xp)
 
 
+@pytest.mark.parametrize("output", ["ba", "zpk", "sos"])
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_design_follows_the_library_of_its_frequency_arrays(xp, dtype, output):
+    for name, (function, options) in DESIGNS.items():
+        for btype, Wn in [("low", np.asarray(0.2)), ("bandstop", np.asarray([0.1, 0.3]))]:
+            Wn = Wn.astype(dtype)
+            expected = _scipy(name)(5, Wn=Wn, btype=btype, output=output, **options)  # float64 whatever Wn
+            actual = function(5, Wn=xp.asarray(Wn), btype=btype, output=output, **options)
+            _assert_design(actual, expected, xp)
+    analog = {"btype": "bandpass", "analog": True, "output": output}
+    for name in ("butter", "cheby1"):  # SciPy's gain: a Python float for butter, NumPy's float64 for cheby1
+        function, options = DESIGNS[name]
+        Wn = np.asarray([1.0, 3.0], dtype=dtype)
+        expected = _scipy(name)(3, Wn=Wn, **analog, **options)
+        _assert_design(function(3, Wn=xp.asarray(Wn), **analog, **options), expected, xp)
+    wp, ws = np.asarray([0.2, 0.5], dtype=dtype), np.asarray([0.1, 0.6], dtype=dtype)
+    expected = scipy.signal.iirdesign(wp, ws, 1, 40, output=output)
+    _assert_design(iirdesign(xp.asarray(wp), xp.asarray(ws), 1, 40, output=output), expected, xp)
+    cutoff = np.asarray([0.2, 0.4], dtype=dtype)
+    expected = _in_default_float(scipy.signal.firwin(21, cutoff, pass_zero=False), xp)
+    assert_matches(firwin(21, xp.asarray(cutoff), pass_zero=False), expected, xp)
+
+
+def test_xp_keyword_and_frequency_arrays_must_agree():
+    torch = pytest.importorskip("torch")
+    jnp = pytest.importorskip("jax.numpy")
+    expected = scipy.signal.butter(3, [0.1, 0.3], "bandpass")
+    torch_library = Library.named("torch")
+    assert_matches(butter(3, np.asarray([0.1, 0.3]), "bandpass", xp=torch), expected, torch_library)
+    assert_matches(
+        butter(3, torch.asarray([0.1, 0.3], dtype=torch.float64), "bandpass", xp=torch, device="cpu"),
+        expected,
+        torch_library,
+    )
+    with pytest.raises(TypeError, match="Wn is a torch array but xp is jax"):
+        butter(3, torch.asarray([0.1, 0.3]), "bandpass", xp=jnp)
+    with pytest.raises(TypeError, match="ws is a jax array but xp is torch"):
+        iirdesign(torch.asarray(0.2), jnp.asarray(0.3), 1, 40, xp=torch)
+    with pytest.raises(TypeError, match="wp is numpy, ws is torch"):
+        iirdesign(np.asarray(0.2), torch.asarray(0.3), 1, 40)
+    with pytest.raises(ValueError, match="Wn is on device cpu but device='meta'"):
+        butter(3, torch.asarray(0.2), device="meta")
+
+
 def test_iirdesign_and_firwin_match_scipy(xp):
     for ftype in ("butter", "cheby1", "cheby2", "ellip"):
         for wp, ws, fs in [(0.2, 0.3, None), ([0.2, 0.5], [0.1, 0.6], None), (100, 150, 1000.0)]:
@@ -106,24 +172,31 @@ def test_iirdesign_and_firwin_match_scipy(xp):
         (31, [0.2, 0.4, 0.6, 0.8], {"pass_zero": "bandstop", "scale": False}),
         (25, 0.3, {"width": 0.1}),
     ]:
-        expected = scipy.signal.firwin(numtaps, cutoff, **kwargs)
+        expected = _in_default_float(scipy.signal.firwin(numtaps, cutoff, **kwargs), xp)
         assert_matches(firwin(numtaps, cutoff, **kwargs, xp=xp.ns), expected, xp)
 
 
-def test_critical_frequencies_of_any_library_are_read_on_the_host(xp):
-    if xp.module == "dask":
-        with pytest.raises(TypeError, match=r"Wn is a dask array.*\.compute\(\)"):
-            butter(4, xp.asarray([0.1, 0.3]), btype="bandpass")
-        return
-    expected = scipy.signal.butter(4, [0.1, 0.3], btype="bandpass", output="sos")
-    assert_matches(butter(4, xp.asarray([0.1, 0.3]), btype="bandpass", output="sos"), expected, NUMPY)
-    assert_matches(firwin(9, xp.asarray(0.3)), scipy.signal.firwin(9, 0.3), NUMPY)
+def test_python_numbers_and_sequences_give_numpy(xp):
+    expected = scipy.signal.butter(4, [0.1, 0.3], btype="bandpass", output="zpk")
+    _assert_design(butter(4, [0.1, 0.3], btype="bandpass", output="zpk"), expected, NUMPY)
+    assert_matches(firwin(9, 0.3), scipy.signal.firwin(9, 0.3), NUMPY)
+
+
+def test_dask_frequencies_are_computed_as_scipy_does():
+    dask = Library.named("dask")
+    Wn = dask.asarray([0.1, 0.3], chunks=1)
+    expected = scipy.signal.cheby2(4, 40, [0.1, 0.3], btype="bandpass", output="zpk")
+    _assert_design(cheby2(4, 40, Wn, btype="bandpass", output="zpk"), expected, dask)
+    with pytest.raises(ValueError, match="critical frequencies"):
+        butter(4, dask.asarray([0.1, 1.3], chunks=1), btype="bandpass")
 
 
 def test_traced_critical_frequency_raises_type_error():
     jax = pytest.importorskip("jax")
-    with pytest.raises(TypeError, match="Wn is a jax array whose values are not known"):
-        jax.jit(lambda Wn: butter(4, Wn, output="sos", xp=jax.numpy))(jax.numpy.asarray(0.2))
+    with pytest.raises(TypeError, match=r"Wn is a jax array traced by jax\.jit"):
+        jax.jit(lambda Wn: butter(4, Wn, output="sos"))(jax.numpy.asarray(0.2))
+    with pytest.raises(TypeError, match=r"cutoff is a jax array traced by jax\.jit"):
+        jax.jit(lambda cutoff: firwin(5, cutoff))(jax.numpy.asarray(0.2))
 
 
 @pytest.mark.parametrize(
@@ -194,16 +267,24 @@ def test_zpk2sos_and_tf2sos_match_scipy(xp, pairing, analog):
         pytest.skip("SciPy allows only 'minimal' pairing for analog systems")
     z, p, k = scipy.signal.cheby1(5, 1, [0.2, 0.4] if not analog else [2.0, 4.0], "bandpass", analog, "zpk")
     b, a = scipy.signal.zpk2tf(z, p, k)
-    if xp.module == "dask":
-        with pytest.raises(TypeError, match="needs concrete values"):
-            zpk2sos(xp.asarray(z), xp.asarray(p), k, pairing, analog=analog)
-        return
     expected = scipy.signal.zpk2sos(z, p, k, pairing, analog=analog)
     assert_matches(zpk2sos(xp.asarray(z), xp.asarray(p), k, pairing, analog=analog), expected, xp)
     k_array = xp.asarray(np.asarray(k))
     assert_matches(zpk2sos(xp.asarray(z), xp.asarray(p), k_array, pairing, analog=analog), expected, xp)
     expected = scipy.signal.tf2sos(b, a, pairing, analog=analog)
     assert_matches(tf2sos(xp.asarray(b), xp.asarray(a), pairing, analog=analog), expected, xp, atol=1e-9)
+
+
+def test_zpk2sos_output_follows_z_and_p_not_k(xp):
+    z, p, k = scipy.signal.butter(3, 0.2, output="zpk")
+    expected = scipy.signal.zpk2sos(z, p, k)
+    assert_matches(zpk2sos(list(z), list(p), xp.asarray(np.asarray(k))), expected, NUMPY)
+    assert_matches(zpk2sos(xp.asarray(z), xp.asarray(p), np.asarray(k)), expected, xp)
+    single = np.complex64
+    expected = scipy.signal.zpk2sos(z.astype(single), p.astype(single), np.float32(k))  # float64, as SciPy
+    assert_matches(
+        zpk2sos(xp.asarray(z.astype(single)), xp.asarray(p.astype(single)), np.float32(k)), expected, xp
+    )
 
 
 def test_converters_take_python_sequences():
@@ -236,7 +317,7 @@ def test_converter_bad_inputs_raise_scipys_exceptions(xp):
     ]:
         with pytest.raises(Exception) as scipys:
             getattr(scipy.signal, function.__name__)(*args, **kwargs)
-        with pytest.raises(TypeError if xp.module == "dask" else scipys.type):
+        with pytest.raises(scipys.type):
             function(*(xp.asarray(a) for a in args[:2]), *args[2:], **kwargs)
 
 
@@ -244,10 +325,21 @@ def test_mixed_libraries_raise_type_error():
     torch = pytest.importorskip("torch")
     with pytest.raises(TypeError, match="z is numpy, p is torch"):
         zpk2sos(np.ones(2), torch.ones(2), 1.0)
-    with pytest.raises(TypeError, match="sos is numpy, worN is torch"):
-        freqz_sos(scipy.signal.butter(2, 0.3, output="sos"), worN=torch.linspace(0, 1, 5))
+    with pytest.raises(TypeError, match="b is numpy, a is torch"):
+        tf2sos(np.ones(3), torch.ones(3))
     with pytest.raises(TypeError, match="b is torch, a is numpy"):
         freqz(torch.ones(3), np.ones(2))
+
+
+def test_frequencies_of_another_library_follow_the_coefficients():
+    torch = pytest.importorskip("torch")
+    sos = scipy.signal.butter(2, 0.3, output="sos")
+    b, a = scipy.signal.butter(2, 0.3)
+    w = np.linspace(0, 1, 5)
+    assert_matches(freqz_sos(sos, worN=torch.asarray(w)), scipy.signal.freqz_sos(sos, worN=w), NUMPY)
+    assert_matches(freqz(b, a, worN=torch.asarray(w)), scipy.signal.freqz(b, a, worN=w), NUMPY)
+    torch_library = Library.named("torch")
+    assert_matches(freqz(torch.asarray(b), worN=w), scipy.signal.freqz(b, worN=w), torch_library)
 
 
 def test_converters_under_jit():
@@ -256,7 +348,7 @@ def test_converters_under_jit():
     sos = scipy.signal.butter(6, 0.3, output="sos")
     b, a = jax.jit(sos2tf)(jax.numpy.asarray(sos))
     assert_matches((b, a), scipy.signal.sos2tf(sos), Library.named("jax"))
-    with pytest.raises(TypeError, match="z is a jax array whose values are not known"):
+    with pytest.raises(TypeError, match=r"z is a jax array traced by jax\.jit"):
         jax.jit(lambda z: zpk2sos(z, z, 1.0))(jax.numpy.ones(2))
 
 
@@ -295,7 +387,7 @@ def test_freqz_matches_scipy(xp, dtype, kwargs):
     kwargs = {**kwargs, "worN": xp.asarray(worN) if isinstance(worN, np.ndarray) else worN}
     expected = {
         "iir": scipy.signal.freqz(b, a, **{**kwargs, "worN": worN}),
-        "fir": scipy.signal.freqz(fir, **{**kwargs, "worN": worN}),
+        "fir": scipy.signal.freqz(fir, _default_one(xp), **{**kwargs, "worN": worN}),
     }
     rtol = 1e-4 if dtype == "float32" else None
     assert_matches(_lazily(xp, freqz, xp.asarray(b), xp.asarray(a), **kwargs), expected["iir"], xp, rtol=rtol)
@@ -314,7 +406,11 @@ def test_freqz_of_many_filters_and_complex_coefficients(xp, kwargs):
     expected = scipy.signal.freqz(complex_b, [1, 0.5], **kwargs)
     assert_matches(_lazily(xp, freqz, xp.asarray(complex_b), a=[1, 0.5], **kwargs), expected, xp)
     integer_b = np.array([1, 2, 1])
-    expected = scipy.signal.freqz(integer_b, 2, **kwargs)
+    if xp.module == "array_api_strict":  # it promotes no integers with floats, in SciPy as in gsci
+        with pytest.raises(TypeError, match="cannot be type promoted"):
+            freqz(xp.asarray(integer_b), a=2, **kwargs)
+        return
+    expected = _in_default_float(scipy.signal.freqz(integer_b, 2, **kwargs), xp)
     assert_matches(_lazily(xp, freqz, xp.asarray(integer_b), a=2, **kwargs), expected, xp)
 
 
@@ -330,12 +426,39 @@ def test_freqz_sos_matches_scipy(xp, dtype, kwargs):
     assert_matches(_lazily(xp, freqz_sos, xp.asarray(sos), **kwargs), expected, xp, rtol=rtol)
 
 
-def test_freqz_sos_of_integers_is_float64(xp):
+def test_integer_coefficients_count_as_the_default_float(xp):
     sos = np.array([[1, 2, 1, 1, 0, 0], [2, -1, 3, 1, 1, 1]])
     for worN in (8, np.array([0.5, 1])):
-        expected = scipy.signal.freqz_sos(sos, worN=worN)
+        expected = _in_default_float(scipy.signal.freqz_sos(sos, worN=worN), xp)
         worN = xp.asarray(worN) if isinstance(worN, np.ndarray) else worN
         assert_matches(freqz_sos(xp.asarray(sos), worN=worN), expected, xp)
+        b, a = np.array([1, 2, 1]), np.array([2, 1])
+        if xp.module == "array_api_strict":  # it promotes no integers with floats, in SciPy as in gsci
+            with pytest.raises(TypeError, match="cannot be type promoted"):
+                freqz(xp.asarray(b), xp.asarray(a), worN=worN)
+            continue
+        expected = _in_default_float(scipy.signal.freqz(b, a, worN=worN), xp)
+        assert_matches(freqz(xp.asarray(b), xp.asarray(a), worN=worN), expected, xp)
+
+
+def test_integer_numerator_promotes_with_the_denominator_as_in_scipy():
+    b, a = np.array([1, 2, 1], dtype=np.int8), np.array([1.0, 0.5], dtype=np.float32)
+    for worN in (
+        8,
+        np.array([0.5, 1.0]),
+        16,
+    ):  # w float32, h complex128: NumPy's promotion of int8 and float32
+        assert_matches(freqz(b, a, worN=worN), scipy.signal.freqz(b, a, worN=worN), NUMPY, rtol=1e-5)
+        assert_matches(freqz(b, worN=worN), scipy.signal.freqz(b, worN=worN), NUMPY)
+
+
+def test_zero_dimensional_integer_worN_counts_frequencies(xp):
+    b = scipy.signal.firwin(9, 0.3)
+    for n in (7, 8):
+        expected = scipy.signal.freqz(b, worN=n)
+        assert_matches(freqz(xp.asarray(b), worN=xp.asarray(n)), expected, xp)
+        expected = scipy.signal.freqz_sos([[1, 2, 1, 1, 0.5, 0.1]], worN=n)
+        assert_matches(freqz_sos(xp.asarray([[1, 2, 1, 1, 0.5, 0.1]]), worN=xp.asarray(n)), expected, xp)
 
 
 def test_numpy_integer_worN_counts_frequencies():

@@ -1,29 +1,40 @@
 """IIR and FIR filter design, and conversions between filter representations.
 
-A filter's coefficients are a few numbers computed once: the design functions (`butter`, `cheby1`,
-`cheby2`, `ellip`, `bessel`, `iirfilter`, `iirdesign`, `firwin`) compute them on the host with SciPy,
-exactly, and return each array once in the library and on the device asked for with ``xp=`` and
-``device=`` (default: NumPy, SciPy's very return values). Their numeric parameters are design
-parameters, not data: an array given for ``Wn``, ``cutoff``, ... is read on the host, and decides
-nothing about the output's library.
+A filter's coefficients are a few numbers computed once by a short sequential computation: the
+design functions (`butter`, `cheby1`, `cheby2`, `ellip`, `bessel`, `iirfilter`, `iirdesign`,
+`firwin`) and the converters `zpk2sos` and `tf2sos` (which pair poles and zeros by value) compute
+them on the host with SciPy, exactly, and return each array once in the output's library and on
+its device.
 
-`zpk2sos` and `tf2sos` pair poles and zeros by value, a short sequential computation: they too compute
-on the host with SciPy, and return the array in the input's library and on its device. They need
-concrete values, so they raise ``TypeError`` for a JAX array traced under ``jax.jit`` and for a Dask
-array (call ``.compute()`` first: gsci never computes a Dask graph behind its back). `sos2tf`
-multiplies polynomials, which any library does where the data lives: it is native, lazy on Dask and
-traceable under ``jax.jit`` (see its Notes for the one value it reads when it can).
+The output's library is SciPy 1.17's: that of the arrays among the frequency arguments (``Wn``;
+``wp`` and ``ws`` for `iirdesign`; ``cutoff`` for `firwin`) or the coefficients (``z`` and ``p``
+for `zpk2sos`, not ``k``; ``b`` and ``a`` for `tf2sos`), NumPy when they are Python numbers or
+sequences; arrays of different libraries raise ``TypeError``. The design functions also take
+``xp=`` and ``device=`` (see `butter`). The dtypes are SciPy's too: float64 (complex128 zeros and
+poles) whatever the input's dtype, the library's default float type for `firwin` (PyTorch's
+``torch.get_default_dtype()``, float64 elsewhere). So is the zpk gain ``k``: a Python
+float where SciPy returns one (some analog designs), else a NumPy float64 scalar for NumPy output
+and a 0-d float64 array of the output's library otherwise.
 
-Differences from SciPy 1.17: the zpk gain ``k`` stays a Python or NumPy float, as SciPy returns it,
-whatever ``xp`` is; integer ``sos`` in `sos2tf` gives float64 in every library (SciPy gives the
-library's default float type, float32 for PyTorch).
+Reading the arrays' values on the host waits for a GPU (the converters warn once with
+`gsci.HostTransferWarning`, as a host round trip), and computes a Dask array, as SciPy does
+(these are a few numbers; the result is a Dask array again). A JAX array traced under
+``jax.jit`` has no values to read: a ``TypeError`` says so (SciPy fails there too).
+
+`sos2tf` multiplies polynomials, which any library does where the data lives: it is native, lazy
+on Dask and traceable under ``jax.jit`` (see its Notes for the values it reads when it can).
+
+Differences from SciPy 1.17: `firwin` computes in float64 and rounds once to PyTorch's default
+float type where that is float32 (SciPy computes in float32); `sos2tf` gives float64 for integer
+``sos`` of array-api-strict too, where SciPy raises ``TypeError``.
 """
 
 import numpy as np
 import scipy.signal
 
-from gsci._lib._arrays import from_host, is_array, library_of, requested_namespace, to_host
+from gsci._lib._arrays import is_array, library_of, namespace_of, requested_namespace, to_host
 from gsci._lib._compat import device as device_of
+from gsci._lib._compat import is_numpy_namespace, is_torch_namespace
 from gsci._lib._dispatch import gsci_function
 
 __all__ = [
@@ -42,24 +53,20 @@ __all__ = [
 
 _XP_DOC = """xp : namespace, optional
         The array library of the output: a module such as ``torch`` or ``jax.numpy``, or an
-        array-api-compat namespace. Default: NumPy (SciPy's own return values).
+        array-api-compat namespace. Default: the library of the frequency arguments when they
+        are arrays (as in SciPy 1.17), else NumPy. Given ``xp``, the frequency arguments may be
+        arrays of ``xp``, NumPy arrays or sequences; arrays of another library raise ``TypeError``.
     device : device, optional
-        The device of the output arrays, in ``xp``'s terms (``"cuda"`` for PyTorch, ...)."""
+        The device of the output arrays, in ``xp``'s terms (``"cuda"`` for PyTorch, ...). Default:
+        that of the frequency arguments when they are arrays of the output's library; another
+        device than theirs raises ``ValueError``."""
 
 
-def _host_parameter(value, name):
-    """A design parameter as SciPy takes it: arrays of any library are read on the host."""
-    if not is_array(value):
-        return value
-    library = library_of(value)
-    _require_concrete(value, name)
-    if library == "torch":
-        return value.detach().cpu().numpy()
-    if library == "cupy":
-        return value.get()
-    if library == "array_api_strict":
-        return np.from_dlpack(value)
-    return np.asarray(value)  # numpy and jax
+def _default_float(xp):
+    """SciPy's default float dtype of namespace ``xp``: PyTorch's default, float64 elsewhere."""
+    if is_torch_namespace(xp):
+        return xp.get_default_dtype()
+    return xp.float64
 
 
 def _concrete(x):
@@ -67,33 +74,103 @@ def _concrete(x):
     library = library_of(x)
     if library == "dask":
         return False
-    if library == "jax":
-        import jax
-
-        return not isinstance(x, jax.core.Tracer)
-    return True
+    return library != "jax" or not _traced(x)
 
 
-def _require_concrete(value, name):
-    if _concrete(value):
-        return
-    raise TypeError(
-        f"{name} is a {library_of(value)} array whose values are not known yet (traced by jax.jit, or a Dask "
-        "graph); filter design is computed on the host and needs concrete values: pass them outside "
-        "jax.jit, or call .compute() on a Dask array first"
-    )
+def _traced(x):
+    import jax
+
+    return isinstance(x, jax.core.Tracer)
 
 
-def _designed(name, xp, device, **arguments):
-    """``scipy.signal.<name>(**arguments)`` with host parameters, its arrays in ``xp`` on ``device``."""
+def _require_values(value, name):
+    """Raise ``TypeError`` for a JAX array traced by ``jax.jit``: its values are not known."""
+    if library_of(value) == "jax" and _traced(value):
+        raise TypeError(
+            f"{name} is a jax array traced by jax.jit, whose values are not known: filter design "
+            "computes on the host with SciPy and needs them (SciPy fails under jax.jit too); call it "
+            "outside jax.jit"
+        )
+
+
+def _host_parameter(value, name):
+    """A parameter as SciPy takes it: arrays of any library read on the host (a Dask array computes)."""
+    if not is_array(value):
+        return value
+    _require_values(value, name)
+    library = library_of(value)
+    if library == "torch":
+        return value.detach().cpu().resolve_conj().resolve_neg().numpy()
+    if library == "cupy":
+        return value.get()
+    if library == "array_api_strict":
+        return np.from_dlpack(value)
+    return np.asarray(value)  # numpy, jax, and dask (which computes)
+
+
+def _host_copy(value, name, function):
+    """A coefficient array as a NumPy array for SciPy, warning once if it came from a GPU."""
+    if not is_array(value):
+        return value
+    _require_values(value, name)
+    return to_host(value, library_of(value), f"gsci.signal.{function}")
+
+
+def _in_namespace(result, xp, device, dtype=None):
+    """SciPy's NumPy ``result`` (an array, a gain or a tuple of them) in ``xp`` on ``device``."""
+    if isinstance(result, tuple):
+        return tuple(_in_namespace(r, xp, device, dtype) for r in result)
+    if isinstance(result, float) or (isinstance(result, np.generic) and is_numpy_namespace(xp)):
+        return result  # a zpk gain that SciPy returns as a Python float, or as a NumPy scalar for NumPy
+    return xp.asarray(result, dtype=dtype, device=device)
+
+
+def _output_place(arrays, xp, device):
+    """The namespace and device of a design's output, from ``xp=``, ``device=`` and the arrays.
+
+    ``arrays`` maps the names of the frequency arguments that are arrays to their values.
+    """
+    if xp is None:
+        xp = namespace_of(arrays)  # NumPy's for no arrays; TypeError for several libraries
+    else:
+        xp = requested_namespace(xp)
+        _require_library_of(xp, arrays)
+    library = library_of(xp.empty(0))
+    own = [a for a in arrays.values() if library_of(a) == library]
+    if not own:
+        return xp, device
+    if device is None:
+        return xp, device_of(own[0])
+    if device_of(xp.empty(0, device=device)) != device_of(own[0]):
+        name = next(n for n, a in arrays.items() if a is own[0])
+        raise ValueError(
+            f"{name} is on device {device_of(own[0])} but device={device!r}: "
+            "pass arrays on that device, or leave device out"
+        )
+    return xp, device
+
+
+def _require_library_of(xp, arrays):
+    """Raise ``TypeError`` for an array of neither ``xp``'s library nor NumPy's among ``arrays``."""
+    library = library_of(xp.empty(0))
+    for name, value in arrays.items():
+        if library_of(value) not in (library, "numpy"):
+            raise TypeError(
+                f"{name} is a {library_of(value)} array but xp is {library}: pass arrays of xp's "
+                "library, NumPy arrays or sequences, or leave xp out"
+            )
+
+
+def _designed(name, frequencies, xp, device, **arguments):
+    """``scipy.signal.<name>(**arguments)`` on the host, in the output's namespace on its device.
+
+    ``frequencies`` names the arguments whose arrays decide the output's namespace and device.
+    """
+    arrays = {key: arguments[key] for key in frequencies if is_array(arguments[key])}
+    xp, device = _output_place(arrays, xp, device)
     host = {key: _host_parameter(value, key) for key, value in arguments.items()}
     result = getattr(scipy.signal, name)(**host)
-    if xp is None and device is None:
-        return result
-    xp = requested_namespace(xp)
-    if isinstance(result, tuple):
-        return tuple(from_host(r, xp, device) for r in result)
-    return from_host(result, xp, device)
+    return _in_namespace(result, xp, device, _default_float(xp) if name == "firwin" else None)
 
 
 def butter(N, Wn, btype="low", analog=False, output="ba", fs=None, *, xp=None, device=None):
@@ -106,7 +183,7 @@ def butter(N, Wn, btype="low", analog=False, output="ba", fs=None, *, xp=None, d
     Wn : array_like
         The critical frequency or frequencies (a scalar for low/high pass, two for band pass/stop),
         normalized to the Nyquist frequency unless ``fs`` is given; angular frequencies for analog
-        filters. Arrays of any library are read on the host.
+        filters. An array sets the output's library and device (see ``xp``).
     btype : {'lowpass', 'highpass', 'bandpass', 'bandstop'}, optional
         The type of filter. Default is 'lowpass'.
     analog : bool, optional
@@ -123,8 +200,10 @@ def butter(N, Wn, btype="low", analog=False, output="ba", fs=None, *, xp=None, d
     -------
     b, a : array
         Numerator and denominator polynomials. Only returned if ``output='ba'``.
-    z, p, k : array, array, float
-        Zeros, poles and system gain. Only returned if ``output='zpk'``.
+    z, p, k : array, array, float or array
+        Zeros, poles and system gain. Only returned if ``output='zpk'``. The gain is a Python
+        float where SciPy returns one, else a NumPy float64 for NumPy output and a 0-d array of
+        the output's library otherwise.
     sos : array
         Second-order sections. Only returned if ``output='sos'``.
 
@@ -135,7 +214,9 @@ def butter(N, Wn, btype="low", analog=False, output="ba", fs=None, *, xp=None, d
     >>> b.round(4).tolist(), a.round(4).tolist()
     ([0.0976, 0.1953, 0.0976], [1.0, -0.9428, 0.3333])
     """
-    return _designed("butter", xp, device, N=N, Wn=Wn, btype=btype, analog=analog, output=output, fs=fs)
+    return _designed(
+        "butter", ("Wn",), xp, device, N=N, Wn=Wn, btype=btype, analog=analog, output=output, fs=fs
+    )
 
 
 def cheby1(N, rp, Wn, btype="low", analog=False, output="ba", fs=None, *, xp=None, device=None):
@@ -171,7 +252,7 @@ def cheby1(N, rp, Wn, btype="low", analog=False, output="ba", fs=None, *, xp=Non
     (2, 6)
     """
     return _designed(
-        "cheby1", xp, device, N=N, rp=rp, Wn=Wn, btype=btype, analog=analog, output=output, fs=fs
+        "cheby1", ("Wn",), xp, device, N=N, rp=rp, Wn=Wn, btype=btype, analog=analog, output=output, fs=fs
     )
 
 
@@ -209,7 +290,7 @@ def cheby2(N, rs, Wn, btype="low", analog=False, output="ba", fs=None, *, xp=Non
     (6, 6)
     """
     return _designed(
-        "cheby2", xp, device, N=N, rs=rs, Wn=Wn, btype=btype, analog=analog, output=output, fs=fs
+        "cheby2", ("Wn",), xp, device, N=N, rs=rs, Wn=Wn, btype=btype, analog=analog, output=output, fs=fs
     )
 
 
@@ -249,7 +330,18 @@ def ellip(N, rp, rs, Wn, btype="low", analog=False, output="ba", fs=None, *, xp=
     ((5,), (5,))
     """
     return _designed(
-        "ellip", xp, device, N=N, rp=rp, rs=rs, Wn=Wn, btype=btype, analog=analog, output=output, fs=fs
+        "ellip",
+        ("Wn",),
+        xp,
+        device,
+        N=N,
+        rp=rp,
+        rs=rs,
+        Wn=Wn,
+        btype=btype,
+        analog=analog,
+        output=output,
+        fs=fs,
     )
 
 
@@ -287,7 +379,7 @@ def bessel(N, Wn, btype="low", analog=False, output="ba", norm="phase", fs=None,
     torch.float64
     """
     return _designed(
-        "bessel", xp, device, N=N, Wn=Wn, btype=btype, analog=analog, output=output, norm=norm, fs=fs
+        "bessel", ("Wn",), xp, device, N=N, Wn=Wn, btype=btype, analog=analog, output=output, norm=norm, fs=fs
     )
 
 
@@ -340,6 +432,7 @@ def iirfilter(
     """
     return _designed(
         "iirfilter",
+        ("Wn",),
         xp,
         device,
         N=N,
@@ -362,7 +455,8 @@ def iirdesign(
     Parameters
     ----------
     wp, ws : float or array_like
-        Passband and stopband edge frequencies, as ``Wn`` in `butter`.
+        Passband and stopband edge frequencies, as ``Wn`` in `butter`; arrays of them set the
+        output's library and device (see ``xp``).
     gpass : float
         The maximum loss in the passband (dB).
     gstop : float
@@ -390,6 +484,7 @@ def iirdesign(
     """
     return _designed(
         "iirdesign",
+        ("wp", "ws"),
         xp,
         device,
         wp=wp,
@@ -423,7 +518,7 @@ def firwin(
         Length of the filter (number of coefficients).
     cutoff : float or 1-D array_like
         Cutoff frequency or frequencies, normalized to the Nyquist frequency unless ``fs`` is given.
-        Arrays of any library are read on the host.
+        An array sets the output's library and device (see ``xp``).
     width : float, optional
         Approximate width of the transition region, for a Kaiser window design.
     window : str or tuple of string and parameter values, optional
@@ -439,7 +534,8 @@ def firwin(
     Returns
     -------
     h : array
-        The ``numtaps`` coefficients of the FIR filter, float64.
+        The ``numtaps`` coefficients of the FIR filter, in the library's default float type
+        (``torch.get_default_dtype()`` for PyTorch, float64 elsewhere).
 
     Examples
     --------
@@ -449,6 +545,7 @@ def firwin(
     """
     return _designed(
         "firwin",
+        ("cutoff",),
         xp,
         device,
         numtaps=numtaps,
@@ -465,40 +562,29 @@ for _function in (butter, cheby1, cheby2, ellip, bessel, iirfilter, iirdesign, f
     _function.__doc__ = _function.__doc__.replace("{xp}", _XP_DOC)
 
 
-def _on_host(function, arrays, options, xp):
-    """``function(*arrays, **options)`` with SciPy on host copies, back in ``xp`` on the arrays' device.
+def _converted(function, like, xp, arguments, options):
+    """``function(*arguments, **options)`` by SciPy on host copies, in ``xp`` on the device of ``like``.
 
-    ``arrays`` maps parameter names to values; Python scalars and sequences pass as they are.
+    ``arguments`` maps parameter names to values; Python scalars and sequences pass as they are.
     """
-    first = next((a for a in arrays.values() if is_array(a)), None)
-    if first is None:
-        return function(*arrays.values(), **options)
-    library = library_of(first)
-    host = []
-    for name, value in arrays.items():
-        if is_array(value):
-            _require_concrete(value, name)
-            value = to_host(value, library, f"gsci.signal.{function.__name__}")
-        host.append(value)
-    result = function(*host, **options)
-    if isinstance(result, tuple):
-        return tuple(from_host(r, xp, device_of(first)) for r in result)
-    return from_host(result, xp, device_of(first))
+    host = [_host_copy(value, name, function.__name__) for name, value in arguments.items()]
+    return _in_namespace(function(*host, **options), xp, None if like is None else device_of(like))
 
 
-@gsci_function("signal", arrays=("z", "p", "k"))
+@gsci_function("signal", arrays=("z", "p"))
 def zpk2sos(z, p, k, pairing=None, *, analog=False, xp):
     """Second-order sections from zeros, poles and gain of a system (`scipy.signal.zpk2sos`).
 
     Computed on the host with SciPy (pairing poles with zeros is a short sequential search by
-    value); the result is returned in the library and on the device of the inputs.
+    value); the result is float64, in the library and on the device of ``z`` and ``p`` (NumPy for
+    Python sequences), as SciPy 1.17 returns it.
 
     Parameters
     ----------
     z, p : array_like
         Zeros and poles of the transfer function.
-    k : float
-        System gain.
+    k : float or 0-d array
+        System gain, of any library (read on the host).
     pairing : {None, 'nearest', 'keep_odd', 'minimal'}, optional
         The method to combine pairs of poles and zeros into sections. Default: 'nearest' for a
         digital system, 'minimal' for an analog one.
@@ -513,7 +599,7 @@ def zpk2sos(z, p, k, pairing=None, *, analog=False, xp):
     Raises
     ------
     TypeError
-        For a JAX array traced by ``jax.jit`` or a Dask array: the values must be known.
+        For a JAX array traced by ``jax.jit``: the values must be known (a Dask array computes).
 
     Examples
     --------
@@ -521,17 +607,17 @@ def zpk2sos(z, p, k, pairing=None, *, analog=False, xp):
     >>> zpk2sos([-1, -1], [0.5, 0.25], 2.0).tolist()
     [[2.0, 4.0, 2.0, 1.0, -0.75, 0.125]]
     """
-    return _on_host(
-        scipy.signal.zpk2sos, {"z": z, "p": p, "k": k}, {"pairing": pairing, "analog": analog}, xp
-    )
+    like = next((v for v in (z, p) if is_array(v)), None)
+    options = {"pairing": pairing, "analog": analog}
+    return _converted(scipy.signal.zpk2sos, like, xp, {"z": z, "p": p, "k": k}, options)
 
 
 @gsci_function("signal", arrays=("b", "a"))
 def tf2sos(b, a, pairing=None, *, analog=False, xp):
     """Second-order sections from a transfer function's polynomials (`scipy.signal.tf2sos`).
 
-    Computed on the host with SciPy (roots, then `zpk2sos`); the result is returned in the library
-    and on the device of the inputs.
+    Computed on the host with SciPy (roots, then `zpk2sos`); the result is float64, in the library
+    and on the device of ``b`` and ``a`` (NumPy for Python sequences), as SciPy 1.17 returns it.
 
     Parameters
     ----------
@@ -552,7 +638,7 @@ def tf2sos(b, a, pairing=None, *, analog=False, xp):
     Raises
     ------
     TypeError
-        For a JAX array traced by ``jax.jit`` or a Dask array: the values must be known.
+        For a JAX array traced by ``jax.jit``: the values must be known (a Dask array computes).
 
     Examples
     --------
@@ -560,7 +646,9 @@ def tf2sos(b, a, pairing=None, *, analog=False, xp):
     >>> tf2sos([1, 2, 1], [1, -0.75, 0.125]).tolist()
     [[1.0, 2.0, 1.0, 1.0, -0.75, 0.125]]
     """
-    return _on_host(scipy.signal.tf2sos, {"b": b, "a": a}, {"pairing": pairing, "analog": analog}, xp)
+    like = next((v for v in (b, a) if is_array(v)), None)
+    options = {"pairing": pairing, "analog": analog}
+    return _converted(scipy.signal.tf2sos, like, xp, {"b": b, "a": a}, options)
 
 
 @gsci_function("signal", arrays=("sos",))
@@ -575,16 +663,17 @@ def sos2tf(sos, *, xp):
     Returns
     -------
     b : array
-        Numerator polynomial coefficients.
+        Numerator polynomial coefficients, of ``sos``'s dtype (float64 for integers).
     a : array
-        Denominator polynomial coefficients.
+        Denominator polynomial coefficients, of ``sos``'s dtype (float64 for integers).
 
     Notes
     -----
     As SciPy, each section's polynomials lose their leading zeros before they multiply, so the
     length of ``b`` and ``a`` depends on the values: reading them waits for a GPU. Under ``jax.jit``
     and on Dask, where values are unknown, ``b`` and ``a`` keep every coefficient,
-    ``2 * n_sections + 1`` of them (the same polynomials with leading zeros).
+    ``2 * n_sections + 1`` of them (the same polynomials with leading zeros; SciPy computes a Dask
+    array there and fails under ``jax.jit``).
 
     Examples
     --------

@@ -5,14 +5,20 @@ sections for `freqz_sos`): by FFT when SciPy uses one (an integer ``worN`` and a
 coefficient), else by Horner's rule on the unit circle, one step per coefficient, as SciPy does. It
 runs under ``jax.jit`` and stays lazy on Dask.
 
-Differences from SciPy 1.17: integer coefficients compute in float64 in every library (SciPy uses the
-library's default float type, float32 for PyTorch, and NumPy's promotion of small integers with
-float32); `freqz_sos` checks ``sos[:, 3] == 1`` only for arrays whose values are known (not under
-``jax.jit``, not on Dask), and reading that check's answer waits for a GPU.
+As in SciPy 1.17, the coefficients (``b`` and ``a``; ``sos``) decide the output's library and
+device, not ``worN``: an array of frequencies moves to theirs. The dtypes are SciPy's: integer
+coefficients count as the library's default float type (PyTorch's ``torch.get_default_dtype()``,
+float64 elsewhere) and promote with the others by the library's rules (array-api-strict refuses
+to promote integers with floats: ``TypeError``, as in SciPy). An integer ``worN``, also a 0-d
+integer array, is a number of frequencies: an array's value is read on the host.
+
+Differences from SciPy 1.17: `freqz_sos` checks ``sos[:, 3] == 1`` only for arrays whose values are
+known (not under ``jax.jit``, not on Dask, where SciPy computes the array), and reading that check's
+answer waits for a GPU; SciPy fails under ``jax.jit``. Integer ``sos`` of array-api-strict is
+taken as float64 in `freqz_sos`, where SciPy raises ``TypeError``.
 """
 
 import math
-import numbers
 import operator
 
 import numpy as np
@@ -22,12 +28,12 @@ from gsci._lib._compat import device as device_of
 from gsci._lib._compat import is_dask_namespace, size
 from gsci._lib._dispatch import gsci_function
 from gsci._lib._fft import fft_module
-from gsci.signal._filter_design import _concrete
+from gsci.signal._filter_design import _concrete, _default_float
 
 __all__ = ["freqz", "freqz_sos", "sosfreqz"]
 
 
-@gsci_function("signal", arrays=("b", "a", "worN"))
+@gsci_function("signal", arrays=("b", "a"))
 def freqz(b, a=1, worN=512, whole=False, plot=None, fs=2 * math.pi, include_nyquist=False, *, xp):
     """Compute the frequency response of a digital filter (`scipy.signal.freqz`).
 
@@ -70,9 +76,11 @@ def freqz(b, a=1, worN=512, whole=False, plot=None, fs=2 * math.pi, include_nyqu
     >>> abs(h).round(4).tolist()
     [1.0, 0.7071, 0.0]
     """
-    like = next((v for v in (b, a, worN) if is_array(v)), None)
-    b, a = _coefficients(b, xp, like), _coefficients(a, xp, like)
-    result_dtype = xp.result_type(b, a)
+    like = next((v for v in (b, a) if is_array(v)), None)
+    b, a = _at_least_1d(as_array(b, xp, like)), _at_least_1d(as_array(a, xp, like))
+    a = _float_if_integral(a, xp)
+    result_dtype = xp.result_type(b, a)  # SciPy's: before b's integers become floats
+    b = _float_if_integral(b, xp)
     fs = _sampling_frequency(fs)
     n = _number_of_frequencies(worN)
     if n is not None and _fft_serves(b, a, _fft_length(n, whole, include_nyquist)):
@@ -88,7 +96,7 @@ def freqz(b, a=1, worN=512, whole=False, plot=None, fs=2 * math.pi, include_nyqu
     return w, h
 
 
-@gsci_function("signal", arrays=("sos", "worN"))
+@gsci_function("signal", arrays=("sos",))
 def freqz_sos(sos, worN=512, whole=False, fs=2 * math.pi, *, xp):
     """Compute the frequency response of a digital filter in SOS format (`scipy.signal.freqz_sos`).
 
@@ -121,7 +129,7 @@ def freqz_sos(sos, worN=512, whole=False, fs=2 * math.pi, *, xp):
     >>> abs(h).round(4).tolist()
     [4.0, 2.0]
     """
-    sos = _sections(as_array(sos, xp, worN if is_array(worN) else None), xp)
+    sos = _sections(as_array(sos, xp), xp)
     fs = _sampling_frequency(fs)
     n = _number_of_frequencies(worN)
     w = _radians(worN, n, whole, False, fs, sos.dtype, xp, device_of(sos))
@@ -146,16 +154,17 @@ def sosfreqz(*args, **kwargs):
     return freqz_sos(*args, **kwargs)
 
 
-def _coefficients(c, xp, like):
-    """``c`` as an array of at least one dimension; integers as float64."""
-    c = as_array(c, xp, like)
-    if xp.isdtype(c.dtype, "integral"):
-        c = xp.astype(c, xp.float64)
+def _at_least_1d(c):
     return c[None] if c.ndim == 0 else c
 
 
+def _float_if_integral(c, xp):
+    """Integer coefficients in the library's default float type, as SciPy computes with them."""
+    return xp.astype(c, _default_float(xp)) if xp.isdtype(c.dtype, "integral") else c
+
+
 def _sections(sos, xp):
-    """``sos`` checked as SciPy does, of shape ``(n_sections, 6)``; integers as float64."""
+    """``sos`` checked as SciPy does, of shape ``(n_sections, 6)``; integers as the default float."""
     if sos.ndim < 2:
         sos = xp.reshape(sos, (1,) * (2 - sos.ndim) + sos.shape)
     if sos.ndim != 2:
@@ -166,7 +175,7 @@ def _sections(sos, xp):
         raise ValueError("sos[:, 3] should be all ones")
     if sos.shape[0] == 0:
         raise ValueError("Cannot compute frequencies with no sections")
-    return xp.astype(sos, xp.float64) if xp.isdtype(sos.dtype, "integral") else sos
+    return _float_if_integral(sos, xp)
 
 
 def _sampling_frequency(fs):
@@ -178,12 +187,15 @@ def _sampling_frequency(fs):
 
 
 def _number_of_frequencies(worN):
-    """The number of frequencies when ``worN`` is an integer (None means 512), else None."""
+    """The number of frequencies when ``worN`` is an integer or a 0-d integer array (None: 512), else None."""
     if worN is None:
         return 512
-    if np.ndim(worN) != 0 or not isinstance(worN, numbers.Integral | np.integer):
+    if np.ndim(worN) != 0:
         return None
-    n = operator.index(worN)
+    try:
+        n = operator.index(worN)
+    except TypeError:
+        return None
     if n < 0:
         raise ValueError(f"worN must be nonnegative, got {n}")
     return n
