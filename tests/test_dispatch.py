@@ -209,3 +209,34 @@ def test_cuda_arrays_take_the_kernel_path_when_numba_cuda_is_installed(library):
     declared = gsci.ndimage.laplace.declaration
     expected = "kernel" if importlib.util.find_spec("numba_cuda") else "native"
     assert declared.path("auto", library, "cuda") == expected
+
+
+def test_numpy_fast_path_follows_the_declaration():
+    """NumPy input under "auto" skips `_call`: SciPy where ``scipy_when`` holds, else native."""
+    from gsci._lib._dispatch import fewer_elements, gsci_function
+
+    def welch(x, fs=1.0, *, xp):
+        return ("native", xp.__name__)
+
+    declared = gsci_function("signal", arrays=("x",), scipy_when=fewer_elements(100))(welch)
+    tiny, large = np.arange(16.0), np.arange(1000.0)
+    np.testing.assert_array_equal(declared(tiny, 2.0)[1], scipy.signal.welch(tiny, 2.0)[1])
+    assert declared(large) == ("native", "array_api_compat.numpy")
+    assert declared(list(tiny))[0] == "native"  # a sequence has no size to compare: native
+    with gsci.backend("native"):
+        assert declared(tiny)[0] == "native"
+    torch = pytest.importorskip("torch")
+    assert declared(torch.asarray(tiny))[0] == "native"
+
+
+def test_numpy_fast_path_takes_declared_scipy_paths():
+    from gsci._lib._dispatch import gsci_function
+
+    def detrend(data, *, xp):
+        return "native"
+
+    declared = gsci_function("signal", arrays=("data",), scipy_for={"numpy": "measured"})(detrend)
+    data = np.arange(5.0) ** 2
+    np.testing.assert_array_equal(declared(data), scipy.signal.detrend(data))
+    torch = pytest.importorskip("torch")
+    assert declared(torch.arange(5.0)) == "native"

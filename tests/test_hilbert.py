@@ -61,7 +61,7 @@ def test_real_part_is_the_signal(xp):
         (signal(8) + 1j, {}, ValueError, "x must be real"),
         (signal(8), {"N": 0}, ValueError, "N must be positive"),
         (signal(8), {"N": -3}, ValueError, "N must be positive"),
-        (signal(8), {"axis": 1}, IndexError, "axis"),
+        (signal(8), {"axis": 1}, IndexError, "axis|index out of range"),  # gsci names it, SciPy not
         (np.float64(1.0), {}, IndexError, ""),
     ],
 )

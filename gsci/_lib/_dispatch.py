@@ -45,9 +45,10 @@ class Declaration:
     kernel : implementation launching CUDA kernels, same signature as native.
     scipy_for : libraries whose "auto" path on the CPU is SciPy, each with the
         reason.
-    scipy_below : NumPy data with fewer elements than this runs SciPy's
-        compiled code under "auto": its fixed cost per call is lower
-        (measured in BENCHMARKS.md).
+    scipy_when : ``scipy_when(*data)`` is True for NumPy data arrays (or
+        None) that run SciPy's compiled code under "auto": where its fixed
+        cost per call is lower, or its loop as fast as gsci's (measured in
+        BENCHMARKS.md). `fewer_elements` makes the common one.
     """
 
     module: str
@@ -57,7 +58,7 @@ class Declaration:
     kernel: object = None
     scipy_for: dict = dataclasses.field(default_factory=dict)
     operators: tuple = ()
-    scipy_below: int = 0
+    scipy_when: object = None
 
     def path(self, backend, library, device):
         """The path a call takes under ``backend`` for this library and device."""
@@ -91,7 +92,7 @@ def _have_numba_cuda():
     return importlib.util.find_spec("numba_cuda") is not None
 
 
-def gsci_function(module, arrays, *, operators=(), kernel=None, scipy_for=None, scipy_below=0):
+def gsci_function(module, arrays, *, operators=(), kernel=None, scipy_for=None, scipy_when=None):
     """Make ``native`` (SciPy's signature plus keyword-only ``xp``) a public function.
 
     ``arrays`` and ``operators`` name the parameters that may hold arrays
@@ -107,7 +108,7 @@ def gsci_function(module, arrays, *, operators=(), kernel=None, scipy_for=None, 
             kernel,
             scipy_for or {},
             tuple(operators),
-            scipy_below,
+            scipy_when,
         )
         signature = inspect.signature(native)
         public_signature = signature.replace(
@@ -121,6 +122,15 @@ def gsci_function(module, arrays, *, operators=(), kernel=None, scipy_for=None, 
     return decorate
 
 
+def fewer_elements(count):
+    """A ``scipy_when``: every data array has fewer than ``count`` elements."""
+
+    def small(*data):
+        return all(a is None or a.size < count for a in data)
+
+    return small
+
+
 # Types that hold NumPy data or host values: a call with only these takes the fast path.
 _HOST_TYPES = frozenset(
     {np.ndarray, type(None), bool, int, float, complex, str, list, tuple, type, *np.sctypeDict.values()}
@@ -132,9 +142,9 @@ def _wrapper(declaration, signature):
 
     NumPy input under "auto" (every array parameter holds a NumPy array, a
     sequence, a scalar or None) goes straight to the native function, or to
-    SciPy when every data array is smaller than ``scipy_below``: a few type
-    checks, well under the 2 µs the design allows. Anything else goes
-    through `_call`.
+    SciPy where the declaration says so (``scipy_for`` NumPy, ``scipy_when``):
+    a few type checks, well under the 2 µs the design allows. Anything else
+    goes through `_call`.
     """
     parameters = list(signature.parameters.values())
     header, call = [], []
@@ -145,15 +155,17 @@ def _wrapper(declaration, signature):
         call.append(p.name if p.kind is p.POSITIONAL_OR_KEYWORD else f"{p.name}={p.name}")
     call = ", ".join(call)
     host = " and ".join(f"_type({n}) in _host" for n in (*declaration.arrays, *declaration.operators))
-    small = " and ".join(
-        f"({n} is None or _type({n}) is _ndarray and {n}.size < _below)" for n in declaration.arrays
-    )
-    fast = declaration.path("auto", "numpy", "cpu") == "native"
+    data = ", ".join(declaration.arrays)
+    numpy_data = " and ".join(f"({n} is None or _type({n}) is _ndarray)" for n in declaration.arrays)
+    numpy_path = declaration.path("auto", "numpy", "cpu")
     lines = [f"def {declaration.name}({', '.join(header)}):"]
-    if fast:
+    if numpy_path == "scipy":
         lines.append(f"    if {host or 'True'} and _backend() == 'auto':")
-        if declaration.scipy_below:
-            lines.append(f"        if {small}:")
+        lines.append(f"        return _declaration.scipy_function({call})")
+    if numpy_path == "native":
+        lines.append(f"    if {host or 'True'} and _backend() == 'auto':")
+        if declaration.scipy_when is not None:
+            lines.append(f"        if {numpy_data} and _declaration.scipy_when({data}):")
             lines.append(f"            return _declaration.scipy_function({call})")
         lines.append(f"        return _native({call}, xp=_numpy)")
     arguments = ", ".join(f"{p.name!r}: {p.name}" for p in parameters)
@@ -163,7 +175,6 @@ def _wrapper(declaration, signature):
         "_type": type,  # a parameter may be called "type" (detrend)
         "_host": _HOST_TYPES,
         "_ndarray": np.ndarray,
-        "_below": declaration.scipy_below,
         "_backend": _backends.current_backend,
         "_declaration": declaration,
         "_native": declaration.native,

@@ -16,10 +16,12 @@ import numpy as np
 
 from gsci._lib._arrays import as_array, is_array
 from gsci._lib._compat import device, is_jax_namespace, is_torch_namespace, is_writeable_array
-from gsci._lib._dispatch import gsci_function
+from gsci._lib._dispatch import fewer_elements, gsci_function
 from gsci.ndimage import _stencil_cuda, _stencil_xp
 from gsci.ndimage._boundary import mode_code
 
+# SciPy costs less per call until the CPU kernel has enough work for every core (BENCHMARKS.md)
+_SCIPY_IS_FASTER = fewer_elements(2**16)
 _KINDS = ("bool", "signed integer", "unsigned integer", "real floating", "complex floating")
 
 
@@ -299,7 +301,13 @@ def _laplace_kernel(input, output=None, mode="reflect", cval=0.0, *, axes=None, 
     return _laplace(input, output, mode, cval, axes, xp, _stencil_cuda)
 
 
-@gsci_function("ndimage", arrays=("input", "output"), operators=("weights",), kernel=_correlate1d_kernel)
+@gsci_function(
+    "ndimage",
+    arrays=("input", "output"),
+    operators=("weights",),
+    kernel=_correlate1d_kernel,
+    scipy_when=_SCIPY_IS_FASTER,
+)
 def correlate1d(input, weights, axis=-1, output=None, mode="reflect", cval=0.0, origin=0, *, xp):
     """Calculate a 1-D correlation along the given axis.
 
@@ -353,7 +361,13 @@ def correlate1d(input, weights, axis=-1, output=None, mode="reflect", cval=0.0, 
     return _correlate1d(input, weights, axis, output, mode, cval, origin, xp, _stencil_xp)
 
 
-@gsci_function("ndimage", arrays=("input", "output"), operators=("weights",), kernel=_convolve1d_kernel)
+@gsci_function(
+    "ndimage",
+    arrays=("input", "output"),
+    operators=("weights",),
+    kernel=_convolve1d_kernel,
+    scipy_when=_SCIPY_IS_FASTER,
+)
 def convolve1d(input, weights, axis=-1, output=None, mode="reflect", cval=0.0, origin=0, *, xp):
     """Calculate a 1-D convolution along the given axis.
 
@@ -396,7 +410,9 @@ def convolve1d(input, weights, axis=-1, output=None, mode="reflect", cval=0.0, o
     return _correlate1d(input, weights, axis, output, mode, cval, origin, xp, _stencil_xp)
 
 
-@gsci_function("ndimage", arrays=("input", "output"), kernel=_laplace_kernel)
+@gsci_function(
+    "ndimage", arrays=("input", "output"), kernel=_laplace_kernel, scipy_when=fewer_elements(2**15)
+)
 def laplace(input, output=None, mode="reflect", cval=0.0, *, axes=None, xp):
     """N-D Laplace filter based on approximate second derivatives.
 

@@ -6,7 +6,7 @@ from numbers import Number
 
 from gsci._lib._arrays import as_array
 from gsci._lib._compat import device, is_dask_namespace, size
-from gsci._lib._dispatch import gsci_function
+from gsci._lib._dispatch import fewer_elements, gsci_function
 from gsci._lib._fft import fft_module, next_fast_len
 from gsci._lib._torch_cpu import NUMPY, as_torch, numpy_views
 
@@ -14,7 +14,7 @@ _MODES = ("full", "same", "valid")
 _MIN_BLOCK_FFT = 2**14  # shorter overlap-add blocks cost more in per-transform overhead than they save
 
 
-@gsci_function("signal", arrays=("in1", "in2"))
+@gsci_function("signal", arrays=("in1", "in2"), scipy_when=fewer_elements(64))  # SciPy's fixed cost is lower
 def fftconvolve(in1, in2, mode="full", axes=None, *, xp):
     """Convolve two N-dimensional arrays using FFTs.
 

@@ -4,7 +4,7 @@ import numpy as np
 
 from gsci._lib._arrays import as_array
 from gsci._lib._compat import device, is_dask_namespace
-from gsci._lib._dispatch import gsci_function
+from gsci._lib._dispatch import fewer_elements, gsci_function
 from gsci._lib._fft import fft_module
 from gsci.signal._detrend import normalize_axis
 
@@ -23,7 +23,8 @@ def _analytic_gains(n, dtype, xp, dev):
     return xp.asarray(gains, dtype=dtype, device=dev)
 
 
-@gsci_function("signal", arrays=("x",))
+# below 2^17 samples SciPy matches the native path and costs less per call (BENCHMARKS.md)
+@gsci_function("signal", arrays=("x",), scipy_when=fewer_elements(2**17))
 def hilbert(x, N=None, axis=-1, *, xp):
     """Analytic signal by FFT, like `scipy.signal.hilbert`.
 

@@ -509,6 +509,20 @@ def _contiguous(a, xp):
     return cupy.ascontiguousarray(a)
 
 
+def _one_line_or_little(x):
+    """NumPy data for which SciPy's loop is faster (measured, BENCHMARKS.md): one line, or little work.
+
+    On one line the recurrence is latency-bound, so SciPy's compiled loop is
+    as fast as any kernel and costs less per call; the kernel gains by
+    filtering lines on every core, which pays from about 2^15 samples.
+    """
+    return x.size == max(x.shape, default=0) or x.size < 2**15
+
+
+# a few coefficients: SciPy's host code costs less per call than array code (BENCHMARKS.md)
+_FEW_COEFFICIENTS = {"numpy": "a few coefficients: SciPy's host code costs less per call"}
+
+
 def _lfilter_kernel(b, a, x, axis=-1, zi=None, *, xp):
     """`lfilter` on the kernel path (the CUDA IIR kernel)."""
     return _lfilter(b, a, x, axis, zi, xp, _filter_sections_on_gpu)
@@ -519,7 +533,13 @@ def _sosfilt_kernel(sos, x, axis=-1, zi=None, *, xp):
     return _sosfilt(sos, x, axis, zi, xp, _filter_sections_on_gpu)
 
 
-@gsci_function("signal", arrays=("x",), operators=("b", "a", "zi"), kernel=_lfilter_kernel)
+@gsci_function(
+    "signal",
+    arrays=("x",),
+    operators=("b", "a", "zi"),
+    kernel=_lfilter_kernel,
+    scipy_when=_one_line_or_little,
+)
 def lfilter(b, a, x, axis=-1, zi=None, *, xp):
     """Filter data along one dimension with an IIR or FIR filter (`scipy.signal.lfilter`).
 
@@ -582,7 +602,9 @@ def lfilter(b, a, x, axis=-1, zi=None, *, xp):
     return _fastest(lambda b, a, x, zi, xp, engine: _lfilter(b, a, x, axis, zi, xp, engine), xp, b, a, x, zi)
 
 
-@gsci_function("signal", arrays=("x",), operators=("sos", "zi"), kernel=_sosfilt_kernel)
+@gsci_function(
+    "signal", arrays=("x",), operators=("sos", "zi"), kernel=_sosfilt_kernel, scipy_when=_one_line_or_little
+)
 def sosfilt(sos, x, axis=-1, zi=None, *, xp):
     """Filter data along one dimension using cascaded second-order sections (`scipy.signal.sosfilt`).
 
@@ -624,7 +646,7 @@ def sosfilt(sos, x, axis=-1, zi=None, *, xp):
     return _fastest(lambda sos, x, zi, xp, engine: _sosfilt(sos, x, axis, zi, xp, engine), xp, sos, x, zi)
 
 
-@gsci_function("signal", arrays=("y", "x"), operators=("b", "a"))
+@gsci_function("signal", arrays=("y", "x"), operators=("b", "a"), scipy_for=_FEW_COEFFICIENTS)
 def lfiltic(b, a, y, x=None, *, xp):
     """Construct initial conditions for lfilter given input and output vectors (`scipy.signal.lfiltic`).
 
@@ -696,7 +718,7 @@ def _at_least_1d(c, xp):
     return xp.reshape(c, (1,)) if c.ndim == 0 else c
 
 
-@gsci_function("signal", arrays=("b", "a"))
+@gsci_function("signal", arrays=("b", "a"), scipy_for=_FEW_COEFFICIENTS)
 def lfilter_zi(b, a, *, xp):
     """Construct initial conditions for lfilter for step response steady-state (`scipy.signal.lfilter_zi`).
 
