@@ -2,7 +2,17 @@
 
 import dataclasses
 import hashlib
+import http.server
+import io
 import json
+import pathlib
+import re
+import shutil
+import socket
+import sys
+import threading
+import time
+import urllib.parse
 import urllib.request
 
 import numpy as np
@@ -10,6 +20,7 @@ import pytest
 import scipy.signal
 from helpers import LIGO_DATA, assert_matches, to_numpy
 
+import gsci.demo.__main__ as demo
 from gsci._lib._compat import device
 from gsci.datasets import LigoEvent, _ligo, aligo_psd, ligo_event, synthetic_event
 
@@ -20,20 +31,24 @@ H1_FILE, L1_FILE, TEMPLATE_FILE = (
     "L-L1_LOSC_4_V2-1126259446-32.hdf5",
     "GW150914_4_template.hdf5",
 )
-GWOSC_FILES = (H1_FILE, L1_FILE, TEMPLATE_FILE, "BBH_events_v3.json")
+EVENTS_JSON = "BBH_events_v3.json"
+GWOSC_FILES = (H1_FILE, L1_FILE, TEMPLATE_FILE, EVENTS_JSON)
 
 
 @pytest.fixture(autouse=True)
 def isolated(monkeypatch, tmp_path):
-    """No network, no GSCI_DATA_DIR of the user's, and a cache of the test's own."""
+    """No network (127.0.0.1 and the never-resolving ``.invalid`` names only), none of the user's settings
+    and a cache of the test's own."""
     real_urlopen = urllib.request.urlopen
 
     def local_only(url, *args, **kwargs):
-        assert url.startswith("file:"), f"a test tried to reach the network: {url}"
+        host = urllib.parse.urlsplit(url).hostname
+        assert host == "127.0.0.1" or host.endswith(".invalid"), f"a test tried to reach the network: {url}"
         return real_urlopen(url, *args, **kwargs)
 
     monkeypatch.setattr(urllib.request, "urlopen", local_only)
-    monkeypatch.delenv("GSCI_DATA_DIR", raising=False)
+    for variable in ("GSCI_DATA_DIR", "GSCI_GWOSC_URL"):
+        monkeypatch.delenv(variable, raising=False)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg-cache"))
 
 
@@ -47,8 +62,8 @@ def where(xp):
     return device(xp.asarray(np.zeros(1)))
 
 
-def read_directly(h5py, name):
-    with h5py.File(DATA / name, "r") as f:
+def read_directly(h5py, name, folder=DATA):
+    with h5py.File(folder / name, "r") as f:
         if "template" in f:
             return f["template"][...]
         return f["strain/Strain"][...]
@@ -158,39 +173,216 @@ def test_offline_without_the_files_says_where_it_looked_and_how_to_get_them(h5py
         assert expected in message
 
 
-def test_a_failed_download_is_a_file_not_found_error_naming_the_url(h5py, tmp_path, monkeypatch):
-    monkeypatch.setattr(_ligo, "GWOSC_URL", (tmp_path / "nothing-here").as_uri() + "/")
-    with pytest.raises(FileNotFoundError, match=f"{H1_FILE}.*downloading it failed.*nothing-here"):
-        ligo_event("GW150914")
-    assert list((tmp_path / "xdg-cache" / "gsci").iterdir()) == []
+class GwoscServer(http.server.ThreadingHTTPServer):
+    """A stand-in for GWOSC on 127.0.0.1 serving ``folder``; a file named in ``cut_short`` stops halfway."""
+
+    def __init__(self, folder):
+        self.folder, self.cut_short = folder, set()
+        super().__init__(("127.0.0.1", 0), GwoscHandler)
+
+    @property
+    def url(self):
+        return f"http://127.0.0.1:{self.server_address[1]}/"
 
 
-def serve_fake_files(h5py, tmp_path, monkeypatch):
-    """Fake files behind a file:// GWOSC_URL, with their digests as the known checksums."""
-    digests = write_fake_files(h5py, tmp_path / "gwosc", 7.0, by_event=True)
-    monkeypatch.setattr(_ligo, "GWOSC_URL", (tmp_path / "gwosc").as_uri() + "/")
-    for name, digest in digests.items():
-        monkeypatch.setitem(_ligo._SHA256, name, digest)
-    return digests
+class GwoscHandler(http.server.SimpleHTTPRequestHandler):
+    def __init__(self, request, client_address, server):
+        super().__init__(request, client_address, server, directory=server.folder)
+
+    def do_GET(self):
+        path = pathlib.Path(self.translate_path(self.path))
+        if path.name not in self.server.cut_short:
+            return super().do_GET()
+        body = path.read_bytes()
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body[: len(body) // 2])
+        self.close_connection = True
+
+    def log_message(self, format, *args):  # keeps the test output clean
+        pass
 
 
-def test_download_fills_the_cache_after_checking_the_checksums(h5py, tmp_path, monkeypatch):
-    digests = serve_fake_files(h5py, tmp_path, monkeypatch)
-    assert ligo_event("GW150914").strain["H1"][0] == 7.0
+@pytest.fixture
+def gwosc(h5py, tmp_path, monkeypatch):
+    """A local GWOSC named by GSCI_GWOSC_URL, with GW150914's files: copies of the real ones where the
+    shared data are, else fake ones whose checksums are patched in."""
+    folder = tmp_path / "gwosc"
+    if DATA.is_dir():
+        (folder / "GW150914").mkdir(parents=True)
+        for name in (H1_FILE, L1_FILE, TEMPLATE_FILE):
+            shutil.copy(DATA / name, folder / "GW150914" / name)
+        shutil.copy(DATA / EVENTS_JSON, folder / EVENTS_JSON)
+    else:
+        for name, digest in write_fake_files(h5py, folder, 7.0, by_event=True).items():
+            monkeypatch.setitem(_ligo._SHA256, name, digest)
+    server = GwoscServer(folder)
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+    monkeypatch.setenv("GSCI_GWOSC_URL", server.url)
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+def cached(tmp_path):
+    """Names of the files in the test's cache."""
+    return sorted(path.name for path in (tmp_path / "xdg-cache" / "gsci").glob("*"))
+
+
+def sha256(path):
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def unused_url():
+    """An http URL on 127.0.0.1 where nothing listens."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return f"http://127.0.0.1:{probe.getsockname()[1]}/"
+
+
+class Terminal(io.StringIO):
+    def isatty(self):
+        return True
+
+
+@pytest.mark.parametrize("terminal", [False, True], ids=["stderr-a-log", "stderr-a-terminal"])
+def test_download_fills_the_cache_with_checked_files_and_draws_progress(
+    h5py, gwosc, tmp_path, monkeypatch, terminal
+):
+    stderr = Terminal() if terminal else io.StringIO()
+    monkeypatch.setattr(sys, "stderr", stderr)
+    event = ligo_event("GW150914")
+    served = gwosc.folder / "GW150914"
+    np.testing.assert_array_equal(event.strain["H1"], read_directly(h5py, H1_FILE, served))
+    np.testing.assert_array_equal(event.strain["L1"], read_directly(h5py, L1_FILE, served))
+    np.testing.assert_array_equal(event.h_cross, read_directly(h5py, TEMPLATE_FILE, served)[1])
+    assert event.tevent == 1126259462.44
     cache = tmp_path / "xdg-cache" / "gsci"
-    assert sorted(path.name for path in cache.iterdir()) == sorted(GWOSC_FILES)
-    assert {name: hashlib.sha256((cache / name).read_bytes()).hexdigest() for name in digests} == digests
-    monkeypatch.setattr(_ligo, "GWOSC_URL", (tmp_path / "gone").as_uri() + "/")
-    assert ligo_event("GW150914").h_cross[0] == 7.0
+    assert cached(tmp_path) == sorted(GWOSC_FILES)
+    assert {name: sha256(cache / name) for name in GWOSC_FILES} == {n: _ligo._SHA256[n] for n in GWOSC_FILES}
+    log = stderr.getvalue()
+    for url in (f"{gwosc.url}GW150914/{H1_FILE}", f"{gwosc.url}{EVENTS_JSON}"):
+        assert f"Downloading {url} into {cache}\n" in log
+    assert (
+        len(re.findall(rf"  \[{'#' * 30}\] 100%  [0-9.]+ of [0-9.]+ [kM]B\n", log)) == 4
+    )  # a last line each
+    assert log.count("\r") > 4 if terminal else "\r" not in log  # redrawn as it grows
+    monkeypatch.setenv("GSCI_GWOSC_URL", unused_url())
+    assert ligo_event("GW150914").h_plus.shape == event.h_plus.shape
+    assert stderr.getvalue() == log
 
 
-def test_a_checksum_mismatch_deletes_the_download_and_names_both_digests(h5py, tmp_path, monkeypatch):
-    digests = serve_fake_files(h5py, tmp_path, monkeypatch)
+def test_a_checksum_mismatch_leaves_no_file_in_the_cache_and_names_both_digests(gwosc, tmp_path, monkeypatch):
+    actual = sha256(gwosc.folder / "GW150914" / L1_FILE)
     monkeypatch.setitem(_ligo._SHA256, L1_FILE, "0" * 64)
-    with pytest.raises(OSError, match=f"{L1_FILE}.*expected sha256 {'0' * 64}, got {digests[L1_FILE]}"):
+    url = f"{gwosc.url}GW150914/{L1_FILE}"
+    with pytest.raises(OSError, match=re.escape(f"from {url}: expected sha256 {'0' * 64}, got {actual}")):
         ligo_event("GW150914")
-    assert L1_FILE not in [path.name for path in (tmp_path / "xdg-cache" / "gsci").iterdir()]
-    assert not list((tmp_path / "xdg-cache" / "gsci").glob("*.part"))
+    assert cached(tmp_path) == [H1_FILE]
+
+
+def test_a_download_cut_short_leaves_no_file_in_the_cache_and_says_so(gwosc, tmp_path):
+    gwosc.cut_short.add(TEMPLATE_FILE)
+    size = (gwosc.folder / "GW150914" / TEMPLATE_FILE).stat().st_size
+    url = f"{gwosc.url}GW150914/{TEMPLATE_FILE}"
+    failure = (
+        f"downloading {url} failed (ConnectionError: the connection closed after {size // 2} of {size} bytes)"
+    )
+    with pytest.raises(FileNotFoundError, match=re.escape(failure)):
+        ligo_event("GW150914")
+    assert cached(tmp_path) == sorted([H1_FILE, L1_FILE])
+
+
+def test_a_file_the_server_lacks_is_a_file_not_found_error_with_the_http_status(gwosc, tmp_path):
+    (gwosc.folder / EVENTS_JSON).unlink()
+    failure = f"downloading {gwosc.url}{EVENTS_JSON} failed (HTTPError: HTTP Error 404: File not found)"
+    with pytest.raises(FileNotFoundError, match=re.escape(failure)):
+        ligo_event("GW150914")
+    assert cached(tmp_path) == sorted([H1_FILE, L1_FILE, TEMPLATE_FILE])
+
+
+def test_a_refused_connection_is_a_file_not_found_error_naming_the_url(h5py, tmp_path, monkeypatch):
+    url = unused_url()
+    monkeypatch.setenv("GSCI_GWOSC_URL", url.rstrip("/"))  # the trailing slash is optional
+    failure = f"downloading {url}GW150914/{H1_FILE} failed (ConnectionRefusedError: "
+    with pytest.raises(FileNotFoundError, match=re.escape(failure)):
+        ligo_event("GW150914")
+    assert cached(tmp_path) == []
+
+
+def test_a_server_that_never_answers_times_out(h5py, tmp_path, monkeypatch):
+    monkeypatch.setattr(_ligo, "TIMEOUT", 0.5)
+    start = time.perf_counter()
+    with socket.create_server(("127.0.0.1", 0)) as silent:  # connections wait in its backlog, unanswered
+        url = f"http://127.0.0.1:{silent.getsockname()[1]}/"
+        monkeypatch.setenv("GSCI_GWOSC_URL", url)
+        with pytest.raises(
+            FileNotFoundError, match=re.escape(f"downloading {url}GW150914/{H1_FILE} failed (TimeoutError: ")
+        ):
+            ligo_event("GW150914")
+    assert time.perf_counter() - start < 5
+    assert cached(tmp_path) == []
+
+
+def test_a_name_lookup_that_hangs_times_out(h5py, tmp_path, monkeypatch):
+    monkeypatch.setattr(_ligo, "TIMEOUT", 0.5)
+    released = threading.Event()
+
+    def hanging_lookup(*args, **kwargs):
+        released.wait()
+        raise socket.gaierror("released by the test")
+
+    monkeypatch.setattr(socket, "getaddrinfo", hanging_lookup)
+    monkeypatch.setenv("GSCI_GWOSC_URL", "https://gwosc.invalid/s/events/")
+    failure = "failed (TimeoutError: no answer from gwosc.invalid within 0.5 s)"
+    try:
+        with pytest.raises(FileNotFoundError, match=re.escape(failure)):
+            ligo_event("GW150914")
+    finally:
+        released.set()
+    assert cached(tmp_path) == []
+
+
+def test_files_in_a_searched_folder_are_not_downloaded(h5py, tmp_path, monkeypatch, capsys):
+    write_fake_files(h5py, tmp_path / "mine", 1.0)
+    monkeypatch.setenv("GSCI_GWOSC_URL", unused_url())
+    assert ligo_event(data_dir=tmp_path / "mine").strain["H1"][0] == 1.0
+    assert capsys.readouterr().err == ""
+
+
+def test_demo_downloads_gw150914_when_no_folder_has_it(gwosc, tmp_path, capsys):
+    event, description = demo._event(str(tmp_path / "empty"), offline=False)
+    assert event.name == "GW150914" and description.startswith("LIGO open data of GW150914")
+    assert cached(tmp_path) == sorted(GWOSC_FILES)
+    assert "synthetic" not in capsys.readouterr().out
+
+
+def test_demo_falls_back_to_the_synthetic_event_saying_why_when_gwosc_is_unreachable(
+    h5py, tmp_path, monkeypatch, capsys
+):
+    url = unused_url()
+    monkeypatch.setenv("GSCI_GWOSC_URL", url)
+    event, description = demo._event(str(tmp_path / "empty"), offline=False)
+    assert event.name == "synthetic" and description.startswith("synthetic event")
+    out = capsys.readouterr().out
+    assert f"No GW150914 data: GW150914 needs {H1_FILE}" in out
+    assert f"downloading {url}GW150914/{H1_FILE} failed (ConnectionRefusedError: " in out
+    assert "Using the synthetic event instead" in out
+
+
+def test_demo_offline_never_downloads(h5py, tmp_path, monkeypatch, capsys):
+    def no_download(url, *args, **kwargs):
+        raise AssertionError(f"--offline downloaded {url}")
+
+    monkeypatch.setattr(urllib.request, "urlopen", no_download)
+    options = demo._arguments(["--offline", "--data-dir", str(tmp_path / "empty")])
+    event, _ = demo._event(options.data_dir, options.offline)
+    assert event.name == "synthetic"
+    printed = capsys.readouterr()
+    assert f"No GW150914 data and --offline forbids downloading them: GW150914 needs {H1_FILE}" in printed.out
+    assert "Using the synthetic event instead" in printed.out
+    assert printed.err == "" and cached(tmp_path) == []
 
 
 @needs_data

@@ -106,9 +106,40 @@ def test_welch_and_periodogram_empty(xp, shape):
     assert_matches(gsci.signal.periodogram(xp.asarray(x)), scipy.signal.periodogram(x), xp)
 
 
-def test_csd_empty(xp):
-    x, y = np.zeros((3, 0)), np.ones((1, 40))
-    assert_matches(gsci.signal.csd(xp.asarray(x), xp.asarray(y)), scipy.signal.csd(x, y), xp)
+CSD_EMPTY_CASES = [  # SciPy's TestCSD.test_empty_input(_other_axis), and other ranks
+    ((0,), (10,), -1),
+    ((10,), (0,), -1),
+    ((0,), (0,), -1),
+    ((3, 0), (3, 0), -1),
+    ((0, 5, 2), (0, 5, 2), -1),
+    ((10,), (5, 0), -1),  # the result has the broadcast shape with the shorter length at ``axis``
+    ((5, 0), (10,), -1),
+    ((10,), (0, 5, 2), -1),
+    ((0,), (2, 3, 7), -1),
+    ((3, 0), (1, 40), -1),
+    ((3, 0), (3, 0), 1),
+    ((0, 5, 2), (0, 5, 2), 1),
+    ((10, 10, 3), (10, 0, 1), 1),
+    ((10, 0, 1), (10, 10, 3), 1),
+    ((3, 0, 4), (10,), 0),
+]
+
+
+@pytest.mark.parametrize(("x_shape", "y_shape", "axis"), CSD_EMPTY_CASES, ids=repr)
+def test_csd_empty_input_gives_scipys_shape(xp, x_shape, y_shape, axis):
+    x, y = np.ones(x_shape), np.ones(y_shape)
+    expected = scipy.signal.csd(x, y, axis=axis)
+    assert_matches(gsci.signal.csd(xp.asarray(x), xp.asarray(y), axis=axis), expected, xp)
+
+
+@pytest.mark.parametrize("nfft", [64, 65])
+def test_two_sided_spectra_of_real_input_match_scipys_for_even_and_odd_nfft(xp, nfft):
+    x, y = signal((2, 300), seed=1), signal((2, 300), seed=2)
+    kwargs = {"nperseg": 64, "nfft": nfft, "return_onesided": False, "detrend": False}
+    expected = scipy.signal.csd(x, y, **kwargs)
+    assert_matches(compiled(gsci.signal.csd, xp, **kwargs)(xp.asarray(x), xp.asarray(y)), expected, xp)
+    expected = scipy.signal.welch(x, **kwargs)
+    assert_matches(compiled(gsci.signal.welch, xp, **kwargs)(xp.asarray(x)), expected, xp)
 
 
 CSD_CASES = [

@@ -1,12 +1,13 @@
 """spectrogram, stft and istft against SciPy on every library."""
 
 import functools
+import re
 import warnings
 
 import numpy as np
 import pytest
 import scipy.signal
-from helpers import Library, assert_matches, case_id, compiled, forbid_dask_compute
+from helpers import Library, assert_matches, case_id, compiled, forbid_dask_compute, to_numpy
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -153,9 +154,10 @@ def test_complex_input_switches_to_two_sided_with_scipys_warning(xp):
 def test_nperseg_longer_than_signal_warns_like_scipy(xp):
     x = signal((2, 100))
     for function in (scipy.signal.spectrogram, scipy.signal.stft):
-        with pytest.warns(UserWarning, match="nperseg"):
+        scipys = re.escape("nperseg = 256 is greater than input length  = 100, using nperseg = 100")
+        with pytest.warns(UserWarning, match=scipys):
             expected = function(x)
-        with pytest.warns(UserWarning, match="nperseg=256 is greater than signal length") as record:
+        with pytest.warns(UserWarning, match=scipys) as record:
             actual = compiled(getattr(gsci.signal, function.__name__), xp)(xp.asarray(x))
         assert xp.module == "jax" or record[0].filename == __file__  # jax.jit calls from its own frames
         assert_matches(actual, expected, xp)
@@ -173,6 +175,47 @@ def test_empty_input(xp, shape):
     else:
         expected = quietly(scipy.signal.spectrogram, x)
         assert_matches(quietly(gsci.signal.spectrogram, xp.asarray(x)), expected, xp)
+
+
+def cosine_of_power_two():
+    """SciPy's round-trip signal: 1024 samples of a cosine of amplitude 2 at a quarter of the sample rate."""
+    spectrum = np.zeros(513, dtype=complex)
+    spectrum[256] = 1024
+    return np.fft.irfft(spectrum)
+
+
+@pytest.mark.parametrize("nperseg", [256, 255])
+def test_two_sided_stft_of_real_input_is_conjugate_symmetric_like_scipys(xp, nperseg):
+    x = cosine_of_power_two()
+    kwargs = {"nperseg": nperseg, "boundary": "even", "scaling": "psd", "return_onesided": False}
+    expected = scipy.signal.stft(x, **kwargs)
+    actual = compiled(gsci.signal.stft, xp, **kwargs)(xp.asarray(x))
+    assert_matches(actual, expected, xp)
+    positive = nperseg // 2 + 1
+    for zxx in (expected[2], to_numpy(actual[2])):  # Z(-f) = conj(Z(f)) exactly, the tiny values included
+        np.testing.assert_array_equal(zxx[positive:], np.conj(zxx[nperseg - positive : 0 : -1]))
+    one_sided = compiled(gsci.signal.stft, xp, **{**kwargs, "return_onesided": True})(xp.asarray(x))
+    assert_matches(one_sided[2], expected[2][:positive], xp)
+
+
+@pytest.mark.parametrize(
+    ("scaling", "onesided"),
+    [("spectrum", True), ("psd", False), ("psd", True)],
+    ids=lambda v: v if isinstance(v, str) else ("one-sided" if v else "two-sided"),
+)
+def test_stft_round_trip_keeps_scipys_scaling(xp, scaling, onesided):
+    x = cosine_of_power_two()
+    stft_kwargs = {"boundary": "even", "scaling": scaling, "return_onesided": onesided}
+    istft_kwargs = {"boundary": True, "scaling": scaling, "input_onesided": onesided}
+    expected = scipy.signal.stft(x, **stft_kwargs)[2]
+    zxx = compiled(gsci.signal.stft, xp, **stft_kwargs)(xp.asarray(x))[2]
+    assert_matches(zxx, expected, xp)
+    if scaling == "psd" and not onesided:  # the two-sided psd-scaled STFT keeps the signal's power, 2
+        power = np.sum(np.abs(to_numpy(zxx)) ** 2, axis=0) / zxx.shape[0]
+        np.testing.assert_allclose(power, np.mean(x**2))
+    inverse = compiled(gsci.signal.istft, xp, **istft_kwargs)(zxx)
+    assert_matches(inverse, scipy.signal.istft(expected, **istft_kwargs), xp)
+    np.testing.assert_allclose(to_numpy(inverse[1]), x, atol=1e-12)
 
 
 ISTFT_CASES = [
@@ -277,54 +320,115 @@ def test_stft_and_istft_properties(xp, data):
     assert_matches(actual, expected, xp, **tolerance)
 
 
+BAD_STFT_ARGUMENTS = [  # (function, kwargs, SciPy's message, what gsci's message adds)
+    (
+        "stft",
+        {"nperseg": 16, "noverlap": 16},
+        "noverlap must be less than nperseg.",
+        "noverlap=16, nperseg=16",
+    ),
+    (
+        "stft",
+        {"nperseg": 16, "nfft": 8},
+        "nfft must be greater than or equal to nperseg.",
+        "nfft=8, nperseg=16",
+    ),
+    ("stft", {"nperseg": 0}, "nperseg must be a positive integer", "nperseg=0"),
+    ("stft", {"nperseg": -256}, "nperseg must be a positive integer", "nperseg=-256"),
+    (
+        "stft",
+        {"nperseg": 16, "scaling": "density"},
+        "Parameter scaling='density' not in ['spectrum', 'psd']!",
+        "",
+    ),
+    (
+        "stft",
+        {"nperseg": 16, "boundary": "reflect"},
+        "Unknown boundary option 'reflect', must be one of: ['even', 'odd', 'constant', 'zeros', None]",
+        "",
+    ),
+    ("stft", {"nperseg": 16, "detrend": "quadratic"}, "Trend type must be 'linear' or 'constant'", ""),
+    (
+        "stft",
+        {"window": np.ones(8), "nperseg": 16},
+        "value specified for nperseg is different from length of window",
+        "nperseg=16",
+    ),
+    ("stft", {"window": np.ones(200), "nperseg": 200}, "window is longer than input signal", "200 > 100"),
+    ("stft", {"window": np.ones(200)}, "window is longer than input signal", "200 > 100"),  # before nperseg's
+    ("stft", {"window": np.ones((2, 8)), "nperseg": 2}, "window must be 1-D", "(2, 8)"),  # before nperseg's
+    ("stft", {"window": np.ones(())}, "window must be 1-D", "()"),
+    (
+        "spectrogram",
+        {"mode": "power"},
+        "unknown value for mode power, must be one of ['psd', 'complex', 'magnitude', 'angle', 'phase']",
+        "",
+    ),
+    ("spectrogram", {"nperseg": 16, "scaling": "power"}, "Unknown scaling: 'power'", ""),
+    ("spectrogram", {"nperseg": 16, "noverlap": 20}, "noverlap must be less than nperseg.", "noverlap=20"),
+    ("spectrogram", {"nperseg": -3}, "Parameter Nx=-3 is not a positive integer", ""),  # get_window's
+    (
+        "spectrogram",
+        {"window": np.ones(8), "nperseg": 16},
+        "value specified for nperseg is different from length of window",
+        "nperseg=16",
+    ),
+    ("spectrogram", {"window": np.ones((2, 2))}, "window must be 1-D", "(2, 2)"),
+]
+
+
+def bad_case_id(kwargs):
+    """``case_id`` with arrays shown by their shape."""
+    return case_id({k: f"ones{v.shape}" if isinstance(v, np.ndarray) else v for k, v in kwargs.items()})
+
+
 @pytest.mark.parametrize(
-    ("function", "kwargs", "match"),
-    [
-        ("stft", {"nperseg": 16, "noverlap": 16}, "noverlap=16 must be less than nperseg=16"),
-        ("stft", {"nperseg": 16, "nfft": 8}, "nfft=8 must be greater than or equal to nperseg=16"),
-        ("stft", {"nperseg": 0}, "nperseg=0"),
-        ("stft", {"nperseg": 16, "scaling": "density"}, "scaling='density'"),
-        ("stft", {"nperseg": 16, "boundary": "reflect"}, "boundary='reflect'"),
-        ("stft", {"nperseg": 16, "detrend": "quadratic"}, "Trend type"),
-        ("stft", {"window": np.ones(8), "nperseg": 16}, "nperseg=16 does not equal"),
-        ("stft", {"window": np.ones(200), "nperseg": 200}, "longer than the signal"),
-        ("stft", {"window": np.ones((2, 8)), "nperseg": 2}, "1d"),
-        ("spectrogram", {"mode": "power"}, "mode='power'"),
-        ("spectrogram", {"nperseg": 16, "scaling": "power"}, "scaling"),
-        ("spectrogram", {"nperseg": 16, "noverlap": 20}, "noverlap=20"),
-    ],
+    ("function", "kwargs", "message", "values"),
+    BAD_STFT_ARGUMENTS,
+    ids=[f"{function}-{bad_case_id(kwargs)}" for function, kwargs, *_ in BAD_STFT_ARGUMENTS],
 )
-def test_bad_arguments_raise_valueerror_like_scipy(xp, function, kwargs, match):
+def test_bad_arguments_raise_scipys_valueerror(xp, function, kwargs, message, values):
     x = signal(100)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=re.escape(message)):
         getattr(scipy.signal, function)(x, **kwargs)
     if "window" in kwargs:
         kwargs = {**kwargs, "window": xp.asarray(kwargs["window"])}
-    with pytest.raises(ValueError, match=match):
+    with pytest.raises(ValueError, match=re.escape(message)) as error:
         getattr(gsci.signal, function)(xp.asarray(x), **kwargs)
+    assert values in str(error.value)
+
+
+BAD_ISTFT_ARGUMENTS = [  # (Zxx's shape, kwargs, SciPy's message, what gsci's message adds)
+    ((10,), {}, "Input stft must be at least 2d!", "Zxx.ndim=1"),
+    (
+        (9, 10),
+        {"time_axis": 0, "freq_axis": 0},
+        "Must specify differing time and frequency axes!",
+        "time_axis=0",
+    ),
+    ((9, 10), {"nperseg": 0}, "nperseg must be a positive integer", "nperseg=0"),
+    ((9, 10), {"nperseg": 16, "nfft": 8}, "nfft must be greater than or equal to nperseg.", "nfft=8"),
+    ((9, 10), {"noverlap": 16}, "noverlap must be less than nperseg.", "noverlap=16, nperseg=16"),
+    ((9, 10), {"scaling": "density"}, "Parameter scaling='density' not in ['spectrum', 'psd']!", ""),
+    ((9, 10), {"window": np.ones(8)}, "window must have length of 16", "got 8"),
+    ((9, 10), {"window": np.ones((2, 16))}, "window must be 1-D", "(2, 16)"),
+]
 
 
 @pytest.mark.parametrize(
-    ("zxx_shape", "kwargs", "match"),
-    [
-        ((10,), {}, "at least 2d"),
-        ((9, 10), {"time_axis": 0, "freq_axis": 0}, "differing time and frequency"),
-        ((9, 10), {"nperseg": 0}, "nperseg=0"),
-        ((9, 10), {"nperseg": 16, "nfft": 8}, "nfft=8"),
-        ((9, 10), {"noverlap": 16}, "noverlap=16"),
-        ((9, 10), {"scaling": "density"}, "scaling='density'"),
-        ((9, 10), {"window": np.ones(8)}, "length"),
-        ((9, 10), {"window": np.ones((2, 16))}, "1-D"),
-    ],
+    ("zxx_shape", "kwargs", "message", "values"),
+    BAD_ISTFT_ARGUMENTS,
+    ids=[f"{shape}-{bad_case_id(kwargs)}" for shape, kwargs, *_ in BAD_ISTFT_ARGUMENTS],
 )
-def test_istft_bad_arguments_raise_valueerror_like_scipy(xp, zxx_shape, kwargs, match):
+def test_istft_bad_arguments_raise_scipys_valueerror(xp, zxx_shape, kwargs, message, values):
     zxx = signal(zxx_shape, "complex128")
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=re.escape(message)):
         scipy.signal.istft(zxx, **kwargs)
     if "window" in kwargs:
         kwargs = {**kwargs, "window": xp.asarray(kwargs["window"])}
-    with pytest.raises(ValueError, match=match):
+    with pytest.raises(ValueError, match=re.escape(message)) as error:
         gsci.signal.istft(xp.asarray(zxx), **kwargs)
+    assert values in str(error.value)
 
 
 def test_mixed_libraries_raise_typeerror():

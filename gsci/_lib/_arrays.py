@@ -1,7 +1,5 @@
 """Which library and device an array lives on, and the host round trip."""
 
-import warnings
-
 import numpy as np
 
 from gsci._lib._compat import (
@@ -14,6 +12,7 @@ from gsci._lib._compat import (
     is_numpy_array,
     is_torch_array,
 )
+from gsci._lib._warnings import warn_at_caller
 
 LIBRARIES = ("numpy", "array_api_strict", "torch", "jax", "dask", "cupy")
 _NUMPY = array_namespace(np.empty(0))
@@ -150,10 +149,9 @@ def to_host(x, library, function):
     if library == "numpy":
         return x
     if device_kind(x, library) == "cuda":
-        warnings.warn(
+        warn_at_caller(
             f"{function} copies its {library} input from the GPU to host memory and back (no GPU path yet)",
             HostTransferWarning,
-            stacklevel=4,
         )
     if library == "torch":
         return x.detach().cpu().resolve_conj().resolve_neg().numpy()

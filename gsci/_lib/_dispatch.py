@@ -256,8 +256,13 @@ def declarations():
 
 
 def capability_markdown():
-    """`capabilities` as the Markdown table the README shows."""
+    """`capabilities` as the Markdown table the README shows.
+
+    "native*" marks NumPy input that runs SciPy where its declared
+    ``scipy_when`` holds (small arrays, one IIR line).
+    """
     table = capabilities()
+    found = declarations()
     columns = sorted({(library, place) for _, library, place in table}, key=lambda c: _column_order(*c))
     functions = sorted({function for function, _, _ in table})
     lines = [
@@ -265,7 +270,9 @@ def capability_markdown():
         "|---|" + "---|" * len(columns),
     ]
     for function in functions:
-        paths = (table[function, library, place] for library, place in columns)
+        paths = [table[function, library, place] for library, place in columns]
+        if found[function].scipy_when is not None and paths[0] == "native":
+            paths[0] = "native*"
         lines.append(f"| `{function}` | " + " | ".join(paths) + " |")
     return "\n".join(lines)
 

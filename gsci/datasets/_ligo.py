@@ -3,7 +3,8 @@
 Each event of the tutorial's ``BBH_events_v3.json`` has three files: 32 s of H1 and L1 strain at
 4096 Hz and the tutorial's matched-filter template. A file is looked up in ``data_dir``, then
 ``$GSCI_DATA_DIR``, then the user cache (``$XDG_CACHE_HOME/gsci`` or ``~/.cache/gsci``); a file in
-none of them is downloaded from GWOSC into the cache and checked against its known sha256 first.
+none of them is downloaded from GWOSC (or the mirror named by ``$GSCI_GWOSC_URL``) into the cache and
+checked against its known sha256 first, with a progress bar on stderr.
 
 The data are LIGO open data from the Gravitational Wave Open Science Center (https://gwosc.org),
 released under CC BY 4.0 by the LIGO Scientific Collaboration and the Virgo Collaboration.
@@ -11,11 +12,16 @@ released under CC BY 4.0 by the LIGO Scientific Collaboration and the Virgo Coll
 
 import dataclasses
 import hashlib
+import http.client
 import json
 import os
+import queue
+import sys
 import tempfile
+import threading
 import types
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Mapping
 from pathlib import Path
@@ -30,7 +36,10 @@ __all__ = ["LigoEvent", "ligo_event"]
 # The LOSC tutorial files under GWOSC's static event folders (formerly https://losc.ligo.org/s/events/
 # and https://www.gw-openscience.org/s/events/): <GWOSC_URL><event>/<file>, and the JSON at the top.
 GWOSC_URL = "https://gwosc.org/s/events/"
+GWOSC_URL_VARIABLE = "GSCI_GWOSC_URL"  # a mirror of that layout, used instead when set
 EVENTS_JSON = "BBH_events_v3.json"
+TIMEOUT = 10.0  # seconds without an answer (name lookup, connection, next block) before a download fails
+BLOCK = 1 << 16  # bytes read between progress updates
 
 _FILES = {  # event -> (H1 strain, L1 strain, template)
     "GW150914": (
@@ -136,8 +145,8 @@ def ligo_event(name="GW150914", *, data_dir=None, xp=None, device=None, download
     device : device, optional
         The device of the returned arrays; default the library's default device.
     download : bool, optional
-        Download files found nowhere from GWOSC into the cache (default). With ``False`` a missing
-        file raises ``FileNotFoundError``.
+        Download files found nowhere from GWOSC into the cache (default), with a progress bar on
+        stderr. With ``False`` a missing file raises ``FileNotFoundError`` and nothing is fetched.
 
     Returns
     -------
@@ -150,10 +159,11 @@ def ligo_event(name="GW150914", *, data_dir=None, xp=None, device=None, download
     ValueError
         ``name`` is not an event of the tutorial.
     FileNotFoundError
-        A file is in no searched folder and was not (or could not be) downloaded; the message says
-        where gsci looked and where to get the file.
+        A file is in no searched folder and was not (or could not be) downloaded: offline, the server
+        unreachable or silent for 10 s, an HTTP error, or a body cut short. The message says where
+        gsci looked, the URL, what went wrong and how to provide the file by hand.
     OSError
-        A downloaded file's sha256 differs from the known one (the download is deleted).
+        A downloaded file's sha256 differs from the known one (the message names both).
     ImportError
         h5py, which reads the HDF5 files, is not installed (``pip install h5py``).
 
@@ -161,8 +171,13 @@ def ligo_event(name="GW150914", *, data_dir=None, xp=None, device=None, download
     -----
     Files are looked up in ``data_dir``, then the folder named by the environment variable
     ``GSCI_DATA_DIR``, then the cache ``$XDG_CACHE_HOME/gsci`` (default ``~/.cache/gsci``); the first
-    folder holding a file wins. A downloaded file is checked against its known sha256 before it is
-    moved into the cache. The data are LIGO open data from GWOSC (https://gwosc.org), CC BY 4.0.
+    folder holding a file wins. A missing file is downloaded from ``<url><event>/<file>`` (the events
+    JSON from ``<url>BBH_events_v3.json``), where ``<url>`` is the environment variable
+    ``GSCI_GWOSC_URL`` if set (a mirror, or a local server), else ``https://gwosc.org/s/events/``. It is
+    written beside the cache's files under a temporary name, checked against its known sha256 and
+    only then renamed into the cache: a failed, cut-short or mismatching download leaves nothing
+    there. A download gives up after 10 s without an answer (name lookup included) or without data.
+    The data are LIGO open data from GWOSC (https://gwosc.org), CC BY 4.0.
     Without data or network, `synthetic_event` gives data of the same form.
 
     Examples
@@ -235,8 +250,13 @@ def cache_dir():
     return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "gsci"
 
 
+def gwosc_url():
+    """The folder URL the tutorial files are downloaded from: ``$GSCI_GWOSC_URL`` if set, else GWOSC's."""
+    return (os.environ.get(GWOSC_URL_VARIABLE) or GWOSC_URL).rstrip("/") + "/"
+
+
 def _url(file, event):
-    return GWOSC_URL + (file if file == EVENTS_JSON else f"{event}/{file}")
+    return gwosc_url() + (file if file == EVENTS_JSON else f"{event}/{file}")
 
 
 def _folders(data_dir):
@@ -254,30 +274,35 @@ def _locate(file, event, data_dir, download):
         if (folder / file).is_file():
             return folder / file
     url = _url(file, event)
-    searched = ", ".join(description for description, _ in folders)
-    advice = (
-        f"download {url} into a folder and set the environment variable GSCI_DATA_DIR to that folder "
-        "(or pass data_dir=)"
-    )
+    missing = f"{event} needs {file}, which is in none of: {', '.join(text for text, _ in folders)}"
+    advice = "into a folder and set the environment variable GSCI_DATA_DIR to that folder (or pass data_dir=)"
     if not download:
-        raise FileNotFoundError(f"{event} needs {file}, which is in none of: {searched}; {advice}")
+        raise FileNotFoundError(f"{missing}; download {url} {advice}")
     try:
         return _download(file, url, cache_dir())
-    except (urllib.error.URLError, TimeoutError, ConnectionError) as e:  # no network, or it broke
-        failure = f"{event} needs {file}, which is in none of: {searched}, and downloading it failed ({e})"
-        raise FileNotFoundError(f"{failure}; {advice}") from e
+    except (urllib.error.URLError, http.client.HTTPException, TimeoutError, ConnectionError) as e:
+        # offline, unreachable, refused, not there or cut short
+        raise FileNotFoundError(
+            f"{missing}, and downloading {url} failed ({_reason(e)}); download it by hand {advice}"
+        ) from e
+
+
+def _reason(error):
+    """What went wrong, as ``"ConnectionRefusedError: [Errno 111] Connection refused"``."""
+    if type(error) is urllib.error.URLError and isinstance(error.reason, BaseException):
+        error = error.reason
+    return f"{type(error).__name__}: {error}"
 
 
 def _download(file, url, folder):
     """Fetch ``url`` into ``folder / file`` after checking its sha256; a bad or broken download is deleted."""
     folder.mkdir(parents=True, exist_ok=True)
+    print(f"Downloading {url} into {folder}", file=sys.stderr, flush=True)
     digest = hashlib.sha256()
     with tempfile.NamedTemporaryFile(dir=folder, prefix=f"{file}.", suffix=".part", delete=False) as part:
         try:
-            with urllib.request.urlopen(url, timeout=60) as response:
-                for block in iter(lambda: response.read(1 << 20), b""):
-                    digest.update(block)
-                    part.write(block)
+            with _open(url) as response:
+                _copy(response, part, digest)
         except BaseException:
             part.close()
             os.unlink(part.name)
@@ -290,3 +315,61 @@ def _download(file, url, folder):
         )
     os.replace(part.name, folder / file)
     return folder / file
+
+
+def _open(url):
+    """``urlopen(url)``, given up after `TIMEOUT` s even while the name lookup hangs, which has no timeout."""
+    answer = queue.SimpleQueue()
+
+    def request():
+        try:
+            answer.put(urllib.request.urlopen(url, timeout=TIMEOUT))
+        except BaseException as e:  # raised in the caller's thread
+            answer.put(e)
+
+    threading.Thread(target=request, name=f"gsci: open {url}", daemon=True).start()
+    try:
+        response = answer.get(timeout=TIMEOUT)
+    except queue.Empty:
+        host = urllib.parse.urlsplit(url).netloc
+        raise TimeoutError(f"no answer from {host} within {TIMEOUT:g} s") from None
+    if isinstance(response, BaseException):
+        raise response
+    return response
+
+
+def _copy(response, part, digest):
+    """Write the body of ``response`` to ``part`` and into ``digest``, drawing a progress bar on stderr.
+
+    A body shorter than its Content-Length raises ``ConnectionError`` (``read`` just stops there).
+    """
+    size = _content_length(response)
+    start_of_line = "\r" if sys.stderr.isatty() else ""  # redraw on a terminal; one final line in a log
+    received = 0
+    try:
+        for block in iter(lambda: response.read(BLOCK), b""):
+            digest.update(block)
+            part.write(block)
+            received += len(block)
+            if start_of_line:
+                print(f"\r  {_progress_bar(received, size)}", end="", file=sys.stderr, flush=True)
+    finally:
+        print(f"{start_of_line}  {_progress_bar(received, size)}", file=sys.stderr, flush=True)
+    if size is not None and received < size:
+        raise ConnectionError(f"the connection closed after {received} of {size} bytes")
+
+
+def _content_length(response):
+    """The body's announced size in bytes, or None."""
+    length = response.headers.get("Content-Length", "")
+    return int(length) if length.isdigit() else None
+
+
+def _progress_bar(received, size, width=30):
+    """``[#######-----------------------]  25%  0.3 of 1.0 MB``, or ``0.3 MB`` when the size is unknown."""
+    scale, unit = (1e6, "MB") if max(received, size or 0) >= 1e6 else (1e3, "kB")
+    if not size:
+        return f"{received / scale:.1f} {unit}"
+    fraction = min(received / size, 1.0)
+    bar = "#" * round(width * fraction)
+    return f"[{bar:-<{width}}] {fraction:4.0%}  {received / scale:.1f} of {size / scale:.1f} {unit}"

@@ -9,7 +9,6 @@ through real and imaginary parts); the stencil itself comes from an engine:
 
 import math
 import operator
-import warnings
 from collections.abc import Iterable
 
 import numpy as np
@@ -17,6 +16,7 @@ import numpy as np
 from gsci._lib._arrays import as_array, is_array
 from gsci._lib._compat import device, is_jax_namespace, is_torch_namespace, is_writeable_array
 from gsci._lib._dispatch import fewer_elements, gsci_function
+from gsci._lib._warnings import warn_at_caller
 from gsci.ndimage import _stencil_cuda, _stencil_xp
 from gsci.ndimage._boundary import mode_code
 
@@ -176,7 +176,7 @@ def _output_dtype(output, input, xp, complex_output, promote=True):
     if complex_output and not xp.isdtype(dtype, "complex floating"):
         if not promote:
             raise RuntimeError(f"output must have complex dtype, got {output=}")
-        warnings.warn("promoting specified output dtype to complex", stacklevel=4)
+        warn_at_caller("promoting specified output dtype to complex")
         dtype = xp.complex128 if dtype in _promoting_to_complex128(xp) else xp.complex64
     return _real_if_real(dtype, complex_output, xp)
 

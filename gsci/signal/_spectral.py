@@ -11,8 +11,6 @@ overlap-add whose Python loop runs once per block of ``nperseg - noverlap``
 samples a segment spans, not once per segment.
 """
 
-import warnings
-
 import numpy as np
 
 from gsci._lib._arrays import as_array, requested_namespace
@@ -26,12 +24,12 @@ from gsci._lib._compat import (
 )
 from gsci._lib._dispatch import gsci_function
 from gsci._lib._fft import fft_module
+from gsci._lib._warnings import warn_at_caller
 from gsci.signal._detrend import check_trend_type, normalize_axis, remove_trend
 from gsci.signal.windows._windows import get_window
 
 _SCALINGS = ("density", "spectrum")
 _AVERAGES = ("mean", "median")
-_WARNING_STACKLEVEL = 6  # user -> public wrapper -> _call -> welch/csd -> _cross_spectrum -> _window
 
 
 def _is_double(dtype, xp):
@@ -51,20 +49,15 @@ def _working_dtypes(arrays, window, xp):
     return real, complex_dtype if complex_input else real
 
 
-def _window(window, nperseg, n, xp, dev, length="max(len(x), len(y))", stacklevel=_WARNING_STACKLEVEL):
-    """(window array, nperseg) as SciPy's csd resolves them, for a signal of ``n`` samples.
-
-    ``length`` names ``n`` in the warning; ``stacklevel`` points the warning at the caller.
-    """
+def _window(window, nperseg, n, xp, dev):
+    """(window array, nperseg) as SciPy's csd resolves them, for a signal of ``n`` samples."""
     if isinstance(window, str | tuple):
         nperseg = 256 if nperseg is None else int(nperseg)
         if nperseg < 1:
             raise ValueError(f"Parameter {nperseg=} is not a positive integer!")
         if n < nperseg:
-            warnings.warn(
-                f"{nperseg=} is greater than signal length {length} = {n}, using nperseg = {n}",
-                UserWarning,
-                stacklevel=stacklevel,
+            warn_at_caller(
+                f"{nperseg=} is greater than signal length max(len(x), len(y)) = {n}, using nperseg = {n}"
             )
             nperseg = n
         return get_window(window, nperseg, xp=xp, device=dev), nperseg
@@ -74,7 +67,7 @@ def _window(window, nperseg, n, xp, dev, length="max(len(x), len(y))", stackleve
     if nperseg is not None and nperseg != win.shape[0]:
         raise ValueError(f"{nperseg=} does not equal len(win)={win.shape[0]}")
     if win.ndim != 1:
-        raise ValueError(f"Parameter win must be 1d, but {win.shape=}!")
+        raise ValueError(f"Parameter win must be 1d, but win.shape={tuple(win.shape)}!")
     if n < win.shape[0]:
         raise ValueError(f"the window ({win.shape[0]} samples) is longer than the signal ({n} samples)")
     return win, win.shape[0]
@@ -114,11 +107,19 @@ def _spectra(x, win, nperseg, step, nfft, detrend, onesided, xp):
     if is_dask_namespace(xp):  # dask's FFT needs the transformed axis in one chunk
         tapered = tapered.rechunk({tapered.ndim - 1: -1})
     fft = fft_module(xp)
-    if onesided:
-        return fft.rfft(tapered, n=nfft, axis=-1)
-    if not xp.isdtype(tapered.dtype, "complex floating"):
-        tapered = xp.astype(tapered, xp.complex128 if tapered.dtype == xp.float64 else xp.complex64)
-    return fft.fft(tapered, n=nfft, axis=-1)
+    if xp.isdtype(tapered.dtype, "complex floating"):
+        return fft.fft(tapered, n=nfft, axis=-1)
+    half = fft.rfft(tapered, n=nfft, axis=-1)
+    return half if onesided else _conjugate_extended(half, nfft, xp)
+
+
+def _conjugate_extended(half, nfft, xp):
+    """The ``nfft``-point spectrum of real data from its one-sided ``half``: negative frequencies conjugated.
+
+    SciPy's FFT of real data is built so, exactly conjugate-symmetric; a complex FFT of the data is not.
+    """
+    negative = xp.conj(xp.flip(half[..., 1 : (nfft + 1) // 2], axis=-1))
+    return xp.concat((half, negative), axis=-1)
 
 
 def _power_sum(spectra, xp):
@@ -241,9 +242,9 @@ def _cross_spectrum(
         raise ValueError(f"x and y cannot be broadcast together: {x.shape=}, {y.shape=}, {axis=}") from e
     if same and size(x) == 0:
         return _empty(x.shape, xp, dev)
-    if size(x) == 0 or size(y) == 0:
+    if size(x) == 0 or size(y) == 0:  # the shorter length at position ``axis`` of the broadcast shape
         shape = (*outer, min(x.shape[x_axis], y.shape[y_axis]))
-        return _empty(tuple(np.moveaxis(np.empty(shape), -1, x_axis).shape), xp, dev)
+        return _empty(np.moveaxis(np.empty(shape), -1, axis).shape, xp, dev)
 
     n = max(x.shape[x_axis], y.shape[y_axis])
     win, nperseg = _window(window, nperseg, n, xp, dev)
@@ -498,12 +499,62 @@ _MODES = ("psd", "complex", "magnitude", "angle", "phase")
 _BOUNDARIES = ("even", "odd", "constant", "zeros", None)
 _STFT_SCALINGS = ("spectrum", "psd")
 _NOLA_TOLERANCE = 1e-10  # SciPy's: a squared-window sum at or below it counts as zero
-_CALLER_STACKLEVEL = 5  # user -> public wrapper -> _call -> stft/spectrogram/istft -> helper that warns
 
 
 def _check_boundary(boundary):
     if boundary not in _BOUNDARIES:
-        raise ValueError(f"Unknown boundary option {boundary=}, must be one of: {list(_BOUNDARIES)}")
+        raise ValueError(f"Unknown boundary option '{boundary}', must be one of: {list(_BOUNDARIES)}")
+
+
+def _checked_nperseg(nperseg):
+    """``nperseg`` as an int, SciPy's legacy ValueError unless positive; None stays None."""
+    if nperseg is None:
+        return None
+    nperseg = int(nperseg)
+    if nperseg < 1:
+        raise ValueError(f"nperseg must be a positive integer, got {nperseg=}")
+    return nperseg
+
+
+def _checked_nfft(nfft, nperseg, default):
+    """``nfft`` as an int (``default`` if None), SciPy's legacy ValueError if below ``nperseg``."""
+    if nfft is None:
+        return default
+    if nfft < nperseg:
+        raise ValueError(f"nfft must be greater than or equal to nperseg. Got {nfft=}, {nperseg=}")
+    return int(nfft)
+
+
+def _checked_noverlap(noverlap, nperseg):
+    """``noverlap`` as an int (default ``nperseg // 2``), SciPy's legacy ValueError unless < ``nperseg``."""
+    noverlap = nperseg // 2 if noverlap is None else int(noverlap)
+    if noverlap >= nperseg:
+        raise ValueError(f"noverlap must be less than nperseg. Got {noverlap=}, {nperseg=}")
+    return noverlap
+
+
+def _triaged_window(window, nperseg, n, xp, dev):
+    """(window array, nperseg) as SciPy's legacy ``_triage_segments`` resolves them for ``n`` samples.
+
+    The checks, their order and their messages are SciPy's (`stft` and `spectrogram` use them).
+    """
+    if isinstance(window, str | tuple):
+        nperseg = 256 if nperseg is None else nperseg
+        if nperseg > n:
+            warn_at_caller(f"nperseg = {nperseg} is greater than input length  = {n}, using nperseg = {n}")
+            nperseg = n
+        return get_window(window, nperseg, xp=xp, device=dev), nperseg
+    win = xp.asarray(window, device=dev)
+    if win.ndim != 1:
+        raise ValueError(f"window must be 1-D, got a window of shape {tuple(win.shape)}")
+    if n < win.shape[0]:
+        raise ValueError(f"window is longer than input signal: {win.shape[0]} > {n} samples")
+    if nperseg is not None and nperseg != win.shape[0]:
+        raise ValueError(
+            "value specified for nperseg is different from length of window: "
+            f"{nperseg=}, len(window)={win.shape[0]}"
+        )
+    return win, win.shape[0]
 
 
 def _extended(x, n, boundary, xp):
@@ -568,19 +619,11 @@ def _short_time_spectra(
     ``mode`` 'psd' gives scaled periodograms, 'stft' scaled spectra; either
     is laid out (..., segment, frequency).
     """
-    nfft = nperseg if nfft is None else int(nfft)
-    if nfft < nperseg:
-        raise ValueError(f"{nfft=} must be greater than or equal to {nperseg=}!")
-    noverlap = nperseg // 2 if noverlap is None else int(noverlap)
-    if noverlap >= nperseg:
-        raise ValueError(f"{noverlap=} must be less than {nperseg=}!")
+    nfft = _checked_nfft(nfft, nperseg, nperseg)
+    noverlap = _checked_noverlap(noverlap, nperseg)
     complex_input = xp.isdtype(x.dtype, "complex floating")
     if return_onesided and complex_input:
-        warnings.warn(
-            "Input data is complex, switching to return_onesided=False",
-            UserWarning,
-            stacklevel=_CALLER_STACKLEVEL,
-        )
+        warn_at_caller("Input data is complex, switching to return_onesided=False")
     onesided = bool(return_onesided) and not complex_input
     real_dtype = xp.float64 if _is_double(x.dtype, xp) else xp.float32
     complex_dtype = xp.complex128 if real_dtype == xp.float64 else xp.complex64
@@ -699,7 +742,8 @@ def spectrogram(
     ------
     ValueError
         For bad `mode`, `scaling`, `detrend`, `nperseg`, `noverlap`
-        (``>= nperseg``), `nfft` (``< nperseg``) or window.
+        (``>= nperseg``), `nfft` (``< nperseg``) or window, checked in
+        SciPy's order with SciPy's messages (followed by the values).
 
     Examples
     --------
@@ -710,14 +754,13 @@ def spectrogram(
     ((65, 9), 0.078)
     """
     if mode not in _MODES:
-        raise ValueError(f"unknown value for {mode=}, must be one of {list(_MODES)}")
+        raise ValueError(f"unknown value for mode {mode}, must be one of {list(_MODES)}")
     x = as_array(x, xp)
     time_axis = normalize_axis(axis, x.ndim)
-    win, nperseg = _window(
-        window, nperseg, x.shape[time_axis], xp, device(x), "x.shape[axis]", _CALLER_STACKLEVEL
-    )
+    win, nperseg = _triaged_window(window, nperseg, x.shape[time_axis], xp, device(x))
     if size(x) == 0:  # after the window, as SciPy: no samples along the axis give no window (ValueError)
         return _empty(x.shape, xp, device(x), count=3)
+    nperseg = _checked_nperseg(nperseg)
     noverlap = nperseg // 8 if noverlap is None else noverlap
     f, t, spectra = _short_time_spectra(
         x,
@@ -806,8 +849,10 @@ def stft(
     ------
     ValueError
         For bad `scaling`, `boundary`, `detrend`, `nperseg`, `noverlap`
-        (``>= nperseg``), `nfft` (``< nperseg``) or window, or an odd or even
-        extension longer than the signal.
+        (``>= nperseg``), `nfft` (``< nperseg``) or window (not 1-D, longer
+        than the signal, or not `nperseg` long), or an odd or even extension
+        longer than the signal: SciPy's checks in SciPy's order, with
+        SciPy's messages followed by the values.
 
     Examples
     --------
@@ -824,9 +869,7 @@ def stft(
     if size(x) == 0:
         return _empty(x.shape, xp, device(x), count=3)
     time_axis = normalize_axis(axis, x.ndim)
-    win, nperseg = _window(
-        window, nperseg, x.shape[time_axis], xp, device(x), "x.shape[axis]", _CALLER_STACKLEVEL
-    )
+    win, nperseg = _triaged_window(window, _checked_nperseg(nperseg), x.shape[time_axis], xp, device(x))
     f, t, spectra = _short_time_spectra(
         x,
         time_axis,
@@ -884,19 +927,10 @@ def _as_complex(z, xp):
 def _inverse_lengths(nfreq, nperseg, noverlap, nfft, input_onesided):
     """(nperseg, noverlap, nfft) as SciPy's istft resolves them from ``nfreq`` frequencies."""
     default = 2 * (nfreq - 1) if input_onesided else nfreq
-    if nperseg is None:
-        nperseg = default
-    elif int(nperseg) < 1:
-        raise ValueError(f"{nperseg=} must be a positive integer")
-    nperseg = int(nperseg)
-    if nfft is None:
-        nfft = nperseg if input_onesided and nperseg == default + 1 else default  # odd nperseg, no padding
-    elif nfft < nperseg:
-        raise ValueError(f"{nfft=} must be greater than or equal to {nperseg=}.")
-    noverlap = nperseg // 2 if noverlap is None else int(noverlap)
-    if noverlap >= nperseg:
-        raise ValueError(f"{noverlap=} must be less than {nperseg=}.")
-    return nperseg, noverlap, int(nfft)
+    nperseg = default if nperseg is None else _checked_nperseg(nperseg)
+    odd = input_onesided and nperseg == default + 1  # odd nperseg, no FFT padding
+    nfft = _checked_nfft(nfft, nperseg, nperseg if odd else default)
+    return nperseg, _checked_noverlap(noverlap, nperseg), nfft
 
 
 def _inverse_frames(zxx, time_axis, freq_axis, nfft, nperseg, input_onesided, xp):
@@ -916,9 +950,9 @@ def _synthesis_window(window, nperseg, xp, dev):
         return get_window(window, nperseg, xp=xp, device=dev)
     win = xp.asarray(window, device=dev)
     if win.ndim != 1:
-        raise ValueError(f"window must be 1-D, got {win.shape=}")
+        raise ValueError(f"window must be 1-D, got a window of shape {tuple(win.shape)}")
     if win.shape[0] != nperseg:
-        raise ValueError(f"window must have length of {nperseg=}, got {win.shape[0]}")
+        raise ValueError(f"window must have length of {nperseg}, got {win.shape[0]}")
     return win
 
 
@@ -944,11 +978,9 @@ def _window_norm(window, win, nperseg, step, nseg, boundary, xp):
     norm = _trimmed(_overlap_add(frames, step, ns), nperseg, boundary)
     concrete = on_host or not is_lazy_array(norm)
     if concrete and not bool(ns.all(norm > _NOLA_TOLERANCE)):
-        warnings.warn(
+        warn_at_caller(
             "NOLA condition failed, STFT may not be invertible."
-            + ("" if boundary else " Possibly due to missing boundary"),
-            UserWarning,
-            stacklevel=_CALLER_STACKLEVEL,
+            + ("" if boundary else " Possibly due to missing boundary")
         )
     norm = ns.where(norm > _NOLA_TOLERANCE, norm, 1.0)
     return xp.asarray(norm, device=device(win)) if on_host else norm
@@ -1035,7 +1067,7 @@ def istft(
     """
     zxx = _as_complex(as_array(Zxx, xp), xp)
     if zxx.ndim < 2:
-        raise ValueError(f"Input stft must be at least 2d! Got {zxx.ndim=}")
+        raise ValueError(f"Input stft must be at least 2d! Got Zxx.ndim={zxx.ndim}")
     time_axis, freq_axis = normalize_axis(int(time_axis), zxx.ndim), normalize_axis(int(freq_axis), zxx.ndim)
     if time_axis == freq_axis:
         raise ValueError(f"Must specify differing time and frequency axes! Got {time_axis=}, {freq_axis=}")
