@@ -93,3 +93,28 @@ def test_read_only_coefficients_move_without_warnings():
         warnings.simplefilter("error")
         y = gsci.signal.sosfilt(sos, torch.asarray(X))
     assert_matches(y, scipy.signal.sosfilt(SOS, X), Library.named("torch"))
+
+
+SPECTRAL_WINDOW = scipy.signal.get_window("hann", 32)
+
+
+@pytest.mark.parametrize("as_list", [False, True], ids=["numpy", "list"])
+@pytest.mark.parametrize("name", ["welch", "periodogram", "spectrogram", "stft", "csd"])
+def test_host_window_arrays_with_data_of_every_library(xp, name, as_list):
+    x = RNG.standard_normal((2, 256))
+    window = SPECTRAL_WINDOW.tolist() if as_list else SPECTRAL_WINDOW.copy()
+    data = (x, x[::-1] * 0.5) if name == "csd" else (x,)
+    options = {} if name == "periodogram" else {"nperseg": 32}
+    if name == "periodogram":
+        window = np.hanning(256)
+    expected = getattr(scipy.signal, name)(*data, window=np.asarray(window), **options)
+    given = tuple(xp.asarray(d, chunks=_uneven(d)) for d in data)
+    got = getattr(gsci.signal, name)(*given, window=window, **options)
+    assert_matches(got, expected, xp)
+
+
+def test_host_window_with_istft_of_every_library(xp):
+    _, _, spectra = scipy.signal.stft(RNG.standard_normal(512), window=SPECTRAL_WINDOW, nperseg=32)
+    expected = scipy.signal.istft(spectra, window=SPECTRAL_WINDOW, nperseg=32)
+    got = gsci.signal.istft(xp.asarray(spectra, chunks=_uneven(spectra)), window=SPECTRAL_WINDOW, nperseg=32)
+    assert_matches(got, expected, xp)

@@ -16,6 +16,15 @@ import gsci.signal
 REAL_DTYPES = ("float32", "float64")
 
 
+# gsci's warnings point at the caller. Small NumPy input runs SciPy, whose warnings point into its
+# module or at its caller: the public function gsci generates, named <gsci.signal.name>.
+WARNED_FROM = (
+    __file__,
+    scipy.signal._spectral_py.__file__,
+    *(f"<gsci.signal.{f}>" for f in ("spectrogram", "stft", "istft")),
+)
+
+
 def signal(shape, dtype="float64", seed=0):
     rng = np.random.default_rng(seed)
     x = rng.standard_normal(shape)
@@ -147,7 +156,7 @@ def test_complex_input_switches_to_two_sided_with_scipys_warning(xp):
         expected = scipy.signal.stft(x, nperseg=16)
     with pytest.warns(UserWarning, match="Input data is complex") as record:
         actual = compiled(gsci.signal.stft, xp, nperseg=16)(xp.asarray(x))
-    assert xp.module == "jax" or record[0].filename == __file__  # jax.jit calls from its own frames
+    assert xp.module == "jax" or record[0].filename in WARNED_FROM  # jax.jit calls from its own frames
     assert_matches(actual, expected, xp)
 
 
@@ -159,7 +168,7 @@ def test_nperseg_longer_than_signal_warns_like_scipy(xp):
             expected = function(x)
         with pytest.warns(UserWarning, match=scipys) as record:
             actual = compiled(getattr(gsci.signal, function.__name__), xp)(xp.asarray(x))
-        assert xp.module == "jax" or record[0].filename == __file__  # jax.jit calls from its own frames
+        assert xp.module == "jax" or record[0].filename in WARNED_FROM  # jax.jit calls from its own frames
         assert_matches(actual, expected, xp)
 
 
@@ -276,7 +285,7 @@ def test_istft_nola_failure_warns_like_scipy(xp, window, kwargs):
         expected = scipy.signal.istft(zxx, window=window, **kwargs)
     with pytest.warns(UserWarning, match="NOLA condition failed") as record:
         actual = compiled(gsci.signal.istft, xp, window=window, **kwargs)(xp.asarray(zxx))
-    assert xp.module == "jax" or record[0].filename == __file__  # jax.jit calls from its own frames
+    assert xp.module == "jax" or record[0].filename in WARNED_FROM  # jax.jit calls from its own frames
     assert_matches(actual, expected, xp)
     if xp.module in ("numpy", "torch", "array_api_strict"):  # array windows whose values are at hand
         win = scipy.signal.get_window(window, kwargs.get("nperseg", 16))
@@ -395,7 +404,7 @@ def test_bad_arguments_raise_scipys_valueerror(xp, function, kwargs, message, va
         kwargs = {**kwargs, "window": xp.asarray(kwargs["window"])}
     with pytest.raises(ValueError, match=re.escape(message)) as error:
         getattr(gsci.signal, function)(xp.asarray(x), **kwargs)
-    assert values in str(error.value)
+    assert xp.module == "numpy" or values in str(error.value)  # small NumPy input runs SciPy itself
 
 
 BAD_ISTFT_ARGUMENTS = [  # (Zxx's shape, kwargs, SciPy's message, what gsci's message adds)
@@ -428,16 +437,17 @@ def test_istft_bad_arguments_raise_scipys_valueerror(xp, zxx_shape, kwargs, mess
         kwargs = {**kwargs, "window": xp.asarray(kwargs["window"])}
     with pytest.raises(ValueError, match=re.escape(message)) as error:
         gsci.signal.istft(xp.asarray(zxx), **kwargs)
-    assert values in str(error.value)
+    assert xp.module == "numpy" or values in str(error.value)  # small NumPy input runs SciPy itself
 
 
-def test_mixed_libraries_raise_typeerror():
+def test_windows_of_another_array_library_raise_typeerror():
     torch = pytest.importorskip("torch")
+    jnp = pytest.importorskip("jax.numpy")
     x = signal(64)
-    with pytest.raises(TypeError, match="different libraries"):
-        gsci.signal.stft(torch.asarray(x), window=np.hanning(16), nperseg=16)
-    with pytest.raises(TypeError, match="different libraries"):
-        gsci.signal.istft(torch.asarray(signal((9, 5), "complex128")), window=np.hanning(16))
+    with pytest.raises(TypeError, match="x is torch, window is jax"):
+        gsci.signal.stft(torch.asarray(x), window=jnp.asarray(np.hanning(16)), nperseg=16)
+    with pytest.raises(TypeError, match="Zxx is torch, window is jax"):
+        gsci.signal.istft(torch.asarray(signal((9, 5), "complex128")), window=jnp.asarray(np.hanning(16)))
 
 
 def test_numpy_inputs_untouched_read_only_and_negative_strides():

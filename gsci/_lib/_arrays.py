@@ -83,11 +83,13 @@ def requested_namespace(xp):
 def as_array(value, xp, like=None):
     """Arrays as they are; Python scalars and sequences as arrays of ``xp`` on ``like``'s device.
 
+    Sequences go through NumPy, as SciPy's ``np.asarray`` takes them: Python
+    floats become float64 in every library (torch would make float32).
     (``xp.asarray`` on an array is no cheaper, and torch's warns about autograd.)
     """
     if is_array(value):
         return value
-    return xp.asarray(value, device=None if like is None else device(like))
+    return xp.asarray(np.asarray(value), device=None if like is None else device(like))
 
 
 def namespace_of(named_arrays):

@@ -181,7 +181,7 @@ def _wrapper(declaration, signature):
         "_numpy": namespace_of({}),
         "_call": _call,
     }
-    exec("\n".join(lines), scope)
+    exec(compile("\n".join(lines), f"<gsci.{declaration.module}.{declaration.name}>", "exec"), scope)
     return scope[declaration.name]
 
 

@@ -13,7 +13,7 @@ samples a segment spans, not once per segment.
 
 import numpy as np
 
-from gsci._lib._arrays import as_array, requested_namespace
+from gsci._lib._arrays import as_array, is_array, requested_namespace
 from gsci._lib._compat import (
     device,
     is_dask_namespace,
@@ -22,14 +22,21 @@ from gsci._lib._compat import (
     is_torch_namespace,
     size,
 )
-from gsci._lib._dispatch import gsci_function
+from gsci._lib._dispatch import fewer_elements, gsci_function
 from gsci._lib._fft import fft_module
 from gsci._lib._warnings import warn_at_caller
 from gsci.signal._detrend import check_trend_type, normalize_axis, remove_trend
 from gsci.signal.windows._windows import get_window
 
+# below this SciPy costs less per call than the native path (BENCHMARKS.md)
+_FEW_SAMPLES = fewer_elements(2**15)
 _SCALINGS = ("density", "spectrum")
 _AVERAGES = ("mean", "median")
+
+
+def _window_array(window, xp, dev):
+    """A window given as an array or sequence, in ``xp`` on ``dev``; sequences through NumPy (float64)."""
+    return xp.asarray(window if is_array(window) else np.asarray(window), device=dev)
 
 
 def _is_double(dtype, xp):
@@ -61,7 +68,7 @@ def _window(window, nperseg, n, xp, dev):
             )
             nperseg = n
         return get_window(window, nperseg, xp=xp, device=dev), nperseg
-    win = xp.asarray(window, device=dev)
+    win = _window_array(window, xp, dev)
     if win.ndim == 0:
         raise TypeError(f"window must be a str, a tuple or a 1-D array, got {window=}")
     if nperseg is not None and nperseg != win.shape[0]:
@@ -286,7 +293,7 @@ def _cross_spectrum(
     return _frequencies(nfft, fs, onesided, xp, dev), pxy
 
 
-@gsci_function("signal", arrays=("x", "y", "window"))
+@gsci_function("signal", arrays=("x", "y"), operators=("window",))
 def csd(
     x,
     y,
@@ -377,7 +384,7 @@ def csd(
     )
 
 
-@gsci_function("signal", arrays=("x", "window"))
+@gsci_function("signal", arrays=("x",), operators=("window",))
 def welch(
     x,
     fs=1.0,
@@ -426,7 +433,7 @@ def welch(
     )
 
 
-@gsci_function("signal", arrays=("x", "window"))
+@gsci_function("signal", arrays=("x",), operators=("window",))
 def periodogram(
     x,
     fs=1.0,
@@ -544,7 +551,7 @@ def _triaged_window(window, nperseg, n, xp, dev):
             warn_at_caller(f"nperseg = {nperseg} is greater than input length  = {n}, using nperseg = {n}")
             nperseg = n
         return get_window(window, nperseg, xp=xp, device=dev), nperseg
-    win = xp.asarray(window, device=dev)
+    win = _window_array(window, xp, dev)
     if win.ndim != 1:
         raise ValueError(f"window must be 1-D, got a window of shape {tuple(win.shape)}")
     if n < win.shape[0]:
@@ -675,7 +682,7 @@ def _spectrogram_values(spectra, mode, xp):
     return spectra
 
 
-@gsci_function("signal", arrays=("x", "window"))
+@gsci_function("signal", arrays=("x",), operators=("window",), scipy_when=_FEW_SAMPLES)
 def spectrogram(
     x,
     fs=1.0,
@@ -781,7 +788,7 @@ def spectrogram(
     return f, t, _frequency_on_axis(_spectrogram_values(spectra, mode, xp), time_axis, xp)
 
 
-@gsci_function("signal", arrays=("x", "window"))
+@gsci_function("signal", arrays=("x",), operators=("window",), scipy_when=_FEW_SAMPLES)
 def stft(
     x,
     fs=1.0,
@@ -948,7 +955,7 @@ def _synthesis_window(window, nperseg, xp, dev):
     """``window`` resolved as SciPy's istft does: a str or tuple by `get_window`, else a 1-D array."""
     if isinstance(window, str | tuple):
         return get_window(window, nperseg, xp=xp, device=dev)
-    win = xp.asarray(window, device=dev)
+    win = _window_array(window, xp, dev)
     if win.ndim != 1:
         raise ValueError(f"window must be 1-D, got a window of shape {tuple(win.shape)}")
     if win.shape[0] != nperseg:
@@ -986,7 +993,7 @@ def _window_norm(window, win, nperseg, step, nseg, boundary, xp):
     return xp.asarray(norm, device=device(win)) if on_host else norm
 
 
-@gsci_function("signal", arrays=("Zxx", "window"))
+@gsci_function("signal", arrays=("Zxx",), operators=("window",), scipy_when=fewer_elements(2**11))
 def istft(
     Zxx,
     fs=1.0,
