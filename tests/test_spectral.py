@@ -368,3 +368,10 @@ def test_torch_gradcheck():
     assert torch.autograd.gradcheck(
         lambda t: gsci.signal.welch(t, nperseg=16, detrend="linear", average="median")[1], (x,)
     )
+
+
+def test_general_cosine_tuple_window_builds_in_the_data_library(xp):
+    """SciPy's spectral functions accept ``('general_cosine', a)``; get_window refuses it with ``xp``."""
+    x = signal(2000)
+    window = ("general_cosine", [0.5, 0.4, 0.1])
+    assert_matches(gsci.signal.welch(xp.asarray(x), window=window), scipy.signal.welch(x, window=window), xp)

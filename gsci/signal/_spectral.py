@@ -26,7 +26,7 @@ from gsci._lib._dispatch import fewer_elements, gsci_function
 from gsci._lib._fft import fft_module
 from gsci._lib._warnings import warn_at_caller
 from gsci.signal._detrend import check_trend_type, normalize_axis, remove_trend
-from gsci.signal.windows._windows import get_window
+from gsci.signal.windows._windows import build_window
 
 # below this SciPy costs less per call than the native path (BENCHMARKS.md)
 _FEW_SAMPLES = fewer_elements(2**15)
@@ -67,7 +67,7 @@ def _window(window, nperseg, n, xp, dev):
                 f"{nperseg=} is greater than signal length max(len(x), len(y)) = {n}, using nperseg = {n}"
             )
             nperseg = n
-        return get_window(window, nperseg, xp=xp, device=dev), nperseg
+        return build_window(window, nperseg, xp=xp, device=dev), nperseg
     win = _window_array(window, xp, dev)
     if win.ndim == 0:
         raise TypeError(f"window must be a str, a tuple or a 1-D array, got {window=}")
@@ -550,7 +550,7 @@ def _triaged_window(window, nperseg, n, xp, dev):
         if nperseg > n:
             warn_at_caller(f"nperseg = {nperseg} is greater than input length  = {n}, using nperseg = {n}")
             nperseg = n
-        return get_window(window, nperseg, xp=xp, device=dev), nperseg
+        return build_window(window, nperseg, xp=xp, device=dev), nperseg
     win = _window_array(window, xp, dev)
     if win.ndim != 1:
         raise ValueError(f"window must be 1-D, got a window of shape {tuple(win.shape)}")
@@ -954,7 +954,7 @@ def _inverse_frames(zxx, time_axis, freq_axis, nfft, nperseg, input_onesided, xp
 def _synthesis_window(window, nperseg, xp, dev):
     """``window`` resolved as SciPy's istft does: a str or tuple by `get_window`, else a 1-D array."""
     if isinstance(window, str | tuple):
-        return get_window(window, nperseg, xp=xp, device=dev)
+        return build_window(window, nperseg, xp=xp, device=dev)
     win = _window_array(window, xp, dev)
     if win.ndim != 1:
         raise ValueError(f"window must be 1-D, got a window of shape {tuple(win.shape)}")
@@ -978,7 +978,7 @@ def _window_norm(window, win, nperseg, step, nseg, boundary, xp):
     host = requested_namespace(None)
     on_host = isinstance(window, str | tuple)
     ns = host if on_host else xp
-    squared = get_window(window, nperseg) ** 2 if on_host else win * win
+    squared = build_window(window, nperseg) ** 2 if on_host else win * win
     if ns.isdtype(squared.dtype, "complex floating"):  # SciPy divides by a complex sum: its real part here
         squared = ns.real(squared)
     frames = ns.broadcast_to(ns.reshape(squared, (1, nperseg)), (nseg, nperseg))

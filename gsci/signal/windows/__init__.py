@@ -1,7 +1,8 @@
-"""A subset of `scipy.signal.windows`, created in any Array API library on any of its devices.
+"""`scipy.signal.windows`, created in any Array API library on any of its devices.
 
-Each window has SciPy's signature, ending in ``*, xp=None, device=None``: the
-output is a float64 array of ``xp`` (NumPy by default) on ``device``.
+Each window has SciPy's signature, ending in ``*, xp=None, device=None`` (except
+`general_cosine`, whose coefficients set the library, as in SciPy): the output is a
+float64 array of ``xp`` (NumPy by default) on ``device``.
 """
 
 from gsci.signal.windows._windows import *  # noqa: F403
