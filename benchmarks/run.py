@@ -1,35 +1,44 @@
-"""Time gsci against SciPy and print one Markdown table.
+"""Time gsci against SciPy and write BENCHMARKS.md.
 
-Usage: ``python benchmarks/run.py [--quick] [--libraries numpy,torch] [--output BENCHMARKS.md]``
+Usage: ``python benchmarks/run.py [--quick] [--only TEXT] [--output BENCHMARKS.md]``
 
-Each case runs on every available library (NumPy and PyTorch on the CPU;
-CuPy and PyTorch on CUDA when a GPU is visible). The SciPy column times
-``scipy.<module>.<name>`` on the same data as NumPy arrays, measured in turns
-with the gsci call so machine noise hits both alike; ratio = SciPy / gsci
-(above 1: gsci is faster). On CuPy rows, ``cupyx.scipy`` is timed as well.
-A function not written yet shows as "missing" instead of stopping the run.
+Two tables. The main one runs each case on every available library (NumPy
+and PyTorch on the CPU; CuPy and PyTorch on CUDA when a GPU is visible). The
+SciPy column times ``scipy.<module>.<name>`` on the same data as NumPy
+arrays, measured in turns with the gsci call so machine noise hits both
+alike; ratio = SciPy / gsci (above 1: gsci is faster). On CuPy rows,
+``cupyx.scipy`` is timed as well. The fixed-cost table (`fixed_cost.py`)
+has a tiny and a large NumPy case for every public function, and the
+dispatcher's own cost per function.
+
+Every NumPy case runs twice, in two fresh processes: one that never
+imports torch, and one where torch has run work first (its thread pool
+then competes with SciPy's and Numba's). A function not written yet shows
+as "missing" instead of stopping the run.
 """
 
 import argparse
 import contextlib
 import dataclasses
 import datetime
-import functools
 import importlib
 import inspect
+import json
 import os
 import pathlib
 import platform
+import subprocess
 import sys
+import tempfile
 import timeit
 
+import fixed_cost
 import numpy as np
 import scipy
 import scipy.signal
 
 import gsci
 from gsci._lib._backends import current_backend
-from gsci._lib._compat import array_namespace
 
 
 @dataclasses.dataclass(frozen=True)
@@ -90,35 +99,51 @@ class Library:
     synchronize: object = lambda: None
 
 
-def available_libraries():
-    """NumPy and PyTorch on the CPU, plus CuPy and PyTorch on CUDA when a GPU is visible."""
+def available_libraries(wanted):
+    """The libraries named in ``wanted`` that are here: NumPy, PyTorch (CPU, and CUDA), CuPy.
+
+    torch is imported only when asked for: a NumPy measurement stays free of its threads.
+    """
     libraries = [Library("numpy", "cpu", lambda a: a)]
-    with contextlib.suppress(ImportError):
-        import torch
+    if "torch" in wanted:
+        with contextlib.suppress(ImportError):
+            import torch
 
-        libraries.append(Library("torch", "cpu", torch.from_numpy))
-        if torch.cuda.is_available():
-            libraries.append(
-                Library("torch", "cuda", lambda a: torch.from_numpy(a).cuda(), torch.cuda.synchronize)
-            )
-    with contextlib.suppress(Exception):  # no CuPy, or a CuPy that finds no driver
-        import cupy
+            libraries.append(Library("torch", "cpu", torch.from_numpy))
+            if torch.cuda.is_available():
+                libraries.append(
+                    Library("torch", "cuda", lambda a: torch.from_numpy(a).cuda(), torch.cuda.synchronize)
+                )
+    if "cupy" in wanted:
+        with contextlib.suppress(Exception):  # no CuPy, or a CuPy that finds no driver
+            import cupy
 
-        if cupy.cuda.runtime.getDeviceCount() > 0:
-            libraries.append(Library("cupy", "cuda", cupy.asarray, cupy.cuda.Device().synchronize))
-    return libraries
+            if cupy.cuda.runtime.getDeviceCount() > 0:
+                libraries.append(Library("cupy", "cuda", cupy.asarray, cupy.cuda.Device().synchronize))
+    return [library for library in libraries if library.name in wanted]
+
+
+def run_torch_work():
+    """Work on torch's CPU thread pool, as a process that used torch before calling gsci on NumPy."""
+    import torch
+
+    a = torch.randn(1024, 1024)
+    for _ in range(3):
+        (a @ a).sum()
+        torch.fft.rfft(torch.randn(8, 2**16)).abs().sum()
 
 
 class Missing(Exception):
     """The function does not exist (yet) in this library."""
 
 
-def resolve(package, case):
-    """``package.<module>.<name>`` (package: "gsci", "scipy" or "cupyx.scipy"), or raise `Missing`."""
+def resolve(package, function):
+    """``package.<function>`` (package: "gsci", "scipy" or "cupyx.scipy"), or raise `Missing`."""
+    module, name = function.rsplit(".", 1)
     try:
-        return getattr(importlib.import_module(f"{package}.{case.module}"), case.name)
+        return getattr(importlib.import_module(f"{package}.{module}"), name)
     except (ImportError, AttributeError) as e:
-        raise Missing(f"{package}.{case.function}") from e
+        raise Missing(f"{package}.{function}") from e
 
 
 def timed(function, args, kwargs, synchronize):
@@ -150,42 +175,46 @@ def interleaved_minimum(calls, repeat, target_seconds):
     return best
 
 
-@dataclasses.dataclass
-class Row:
-    case: Case
-    library: Library
-    path: str = ""
-    gsci: object = None  # seconds, or a note such as "missing"
-    scipy: object = None
-    cupyx: object = None
-
-
-def measure(case, library, rng_seed, repeat, target_seconds):
-    """One table row: gsci on ``library`` against SciPy on the same data in NumPy."""
-    row = Row(case, library)
-    host_args, kwargs = case.make(np.random.default_rng(rng_seed))
-    scipy_call = timed(resolve("scipy", case), host_args, kwargs, lambda: None)
+def measure(function, label, make, library, repeat, target_seconds):
+    """One table row (a dict): gsci on ``library`` against SciPy on the same data in NumPy."""
+    row = {"function": function, "case": label, "library": library.name, "device": library.device}
+    host_args, kwargs = make(np.random.default_rng(0))
+    scipy_call = timed(resolve("scipy", function), host_args, kwargs, lambda: None)
     try:
-        function = resolve("gsci", case)
-        args = tuple(library.convert(a) for a in host_args)
-        row.path = function.declaration.path(current_backend(), library.name, library.device)
-        calls = [timed(function, args, kwargs, library.synchronize), scipy_call]
+        ours = resolve("gsci", function)
+        args = tuple(library.convert(a) if isinstance(a, np.ndarray) else a for a in host_args)
+        row["path"] = route(ours, library, args, kwargs)
+        calls = [timed(ours, args, kwargs, library.synchronize), scipy_call]
         if library.name == "cupy":
-            calls.append(timed(resolve("cupyx.scipy", case), args, kwargs, library.synchronize))
+            calls.append(timed(resolve("cupyx.scipy", function), args, kwargs, library.synchronize))
         times = interleaved_minimum(calls, repeat, target_seconds)
     except Missing as e:
-        row.gsci = f"missing: {e}"
-        (row.scipy,) = interleaved_minimum([scipy_call], repeat, target_seconds)
+        row["gsci"] = f"missing: {e}"
+        (row["scipy"],) = interleaved_minimum([scipy_call], repeat, target_seconds)
         return row
     except Exception as e:  # a broken function is a row to fix, not a reason to lose the table
-        row.gsci = f"failed: {type(e).__name__}: {str(e)[:80]}"
+        row["gsci"] = f"failed: {type(e).__name__}: {str(e)[:80]}"
         return row
-    row.gsci, row.scipy = times[:2]
-    row.cupyx = times[2] if len(times) > 2 else None
+    row["gsci"], row["scipy"] = times[:2]
+    row["cupyx"] = times[2] if len(times) > 2 else None
     return row
 
 
-PIPELINE = Case("demo", "analyze", "GW150914 tutorial, H1 + L1, 32 s at 4096 Hz", None)
+def route(function, library, args, kwargs):
+    """The path this call takes under the backend in force: native, kernel or scipy ("host" undeclared)."""
+    declaration = getattr(function, "declaration", None)
+    if declaration is None:
+        return "host" if function.__module__.endswith("_filter_design") else "native"
+    path = declaration.path(current_backend(), library.name, library.device)
+    if path == "native" and library.name == "numpy" and declaration.scipy_when is not None:
+        bound = inspect.signature(function).bind(*args, **kwargs)
+        data = [bound.arguments.get(name) for name in declaration.arrays]
+        if all(d is None or isinstance(d, np.ndarray) for d in data) and declaration.scipy_when(*data):
+            return "scipy"
+    return path
+
+
+PIPELINE = ("demo.analyze", "GW150914 tutorial, H1 + L1, 32 s at 4096 Hz")
 
 
 def ligo_event():
@@ -212,25 +241,46 @@ def measure_pipeline(event, library, repeat, target_seconds):
     )
     calls = [timed(analyze, (converted, gsci.signal), {}, library.synchronize)]
     calls.append(timed(analyze, (event, scipy.signal), {}, lambda: None))
-    row = Row(PIPELINE, library, path="native")
-    row.gsci, row.scipy = interleaved_minimum(calls, repeat, target_seconds)
+    row = {"function": PIPELINE[0], "case": PIPELINE[1], "library": library.name, "device": library.device}
+    row["path"] = "native"
+    row["gsci"], row["scipy"] = interleaved_minimum(calls, repeat, target_seconds)
     return row
 
 
-def dispatch_overhead(repeat, target_seconds):
-    """Microseconds of a 1024-sample welch through gsci's wrapper, and of its native function alone.
+def dispatch_overheads(repeat):
+    """Per public function: microseconds of a call through its gsci wrapper, and of its native function.
 
-    Both under the "native" backend, so both run the same code: the
-    difference is what binding, namespace discovery and path choice cost.
+    The wrapper is rebuilt by `gsci_function` from the function's own
+    declaration and signature around a native function that returns at once,
+    so the difference is exactly what binding, type checks and the path
+    choice cost (on a small NumPy input, the fast path).
     """
-    welch = resolve("gsci", Case("signal", "welch", "", None))
-    x = np.random.default_rng(0).standard_normal(1024)
-    bound = inspect.signature(welch).bind(x, nperseg=256)
-    bound.apply_defaults()
-    native = functools.partial(welch.declaration.native, **bound.arguments, xp=array_namespace(x))
-    with gsci.backend("native"):
-        public, direct = interleaved_minimum([lambda: welch(x, nperseg=256), native], repeat, target_seconds)
-    return public * 1e6, direct * 1e6
+    from gsci._lib._dispatch import declarations, gsci_function, namespace_of
+
+    xp = namespace_of({})
+    overheads = {}
+    for name, declaration in declarations().items():
+        cases = [case for function, _, case in fixed_cost.cases() if function == name]
+        if not cases:
+            continue
+        args, kwargs = cases[-1](np.random.default_rng(0))  # the large case: native under "auto"
+
+        def native(*args, xp, **kwargs):
+            return None
+
+        native.__signature__ = inspect.signature(declaration.native)
+        native.__name__ = declaration.name
+        public = gsci_function(
+            declaration.module,
+            declaration.arrays,
+            operators=declaration.operators,
+            kernel=declaration.kernel,
+        )(native)  # no SciPy route: the wrapper's checks, then the native function
+        through = timed(public, args, kwargs, lambda: None)
+        direct = timed(native, args, {**kwargs, "xp": xp}, lambda: None)
+        timings = interleaved_minimum([through, direct], repeat, 0.02)
+        overheads[name] = tuple(t * 1e6 for t in timings)
+    return overheads
 
 
 def format_time(seconds):
@@ -243,32 +293,68 @@ def format_time(seconds):
     return f"{seconds * 1e6:.3g} µs"
 
 
-def format_ratio(row):
-    if isinstance(row.gsci, float) and isinstance(row.scipy, float):
-        return f"{row.scipy / row.gsci:.2f}x"
+def ratio(row):
+    if row is not None and isinstance(row.get("gsci"), float) and isinstance(row.get("scipy"), float):
+        return f"{row['scipy'] / row['gsci']:.2f}x"
     return "—"
 
 
-def table(rows):
+def main_table(rows, after_torch):
     lines = [
         "| function | case | library | device | gsci path | gsci | SciPy (NumPy) | SciPy / gsci "
-        "| cupyx.scipy |",
-        "|---|---|---|---|---|---|---|---:|---|",
+        "| after torch | cupyx.scipy |",
+        "|---|---|---|---|---|---|---|---:|---:|---|",
     ]
     for row in rows:
         cells = (
-            row.case.function,
-            row.case.label,
-            row.library.name,
-            row.library.device,
-            row.path or "—",
-            format_time(row.gsci),
-            format_time(row.scipy),
-            format_ratio(row),
-            format_time(row.cupyx),
+            row["function"],
+            row["case"],
+            row["library"],
+            row["device"],
+            row.get("path") or "—",
+            format_time(row.get("gsci")),
+            format_time(row.get("scipy")),
+            ratio(row),
+            ratio(after_torch.get(_key(row))),
+            format_time(row.get("cupyx")),
         )
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
+
+
+def fixed_cost_table(rows, after_torch, overheads):
+    lines = [
+        "| function | case | gsci path | gsci | SciPy | SciPy / gsci | after torch "
+        "| dispatch (wrapper, native) |",
+        "|---|---|---|---|---|---:|---:|---|",
+    ]
+    for row in rows:
+        wrapper = overheads.get(row["function"].removeprefix("signal.windows."), None)
+        dispatch = (
+            "—"
+            if wrapper is None
+            else f"{wrapper[0] - wrapper[1]:+.2f} µs ({wrapper[0]:.2f}, {wrapper[1]:.2f})"
+        )
+        cells = (
+            row["function"],
+            row["case"],
+            row.get("path") or "—",
+            format_time(row.get("gsci")),
+            format_time(row.get("scipy")),
+            ratio(row),
+            ratio(after_torch.get(_key(row))),
+            dispatch if row["case"] == _first_case(rows, row["function"]) else "",
+        )
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def _first_case(rows, function):
+    return next(r["case"] for r in rows if r["function"] == function)
+
+
+def _key(row):
+    return row["function"], row["case"], row["library"], row["device"]
 
 
 def machine():
@@ -296,39 +382,72 @@ def machine():
     )
 
 
-def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="fewer and shorter repeats (noisier)")
-    parser.add_argument("--libraries", help="comma-separated subset of numpy,torch,cupy (default: all found)")
-    parser.add_argument("--only", help="run only the cases whose function name contains this text")
-    parser.add_argument("--output", help="also write the table, with a header naming the machine, here")
-    options = parser.parse_args(argv)
-    repeat, target = (3, 0.02) if options.quick else (9, 0.2)
-    libraries = available_libraries()
-    if options.libraries:
-        libraries = [lib for lib in libraries if lib.name in options.libraries.split(",")]
+def measure_all(libraries, options, repeat, target, fixed):
+    """The main table's rows for ``libraries``, then (``fixed``) the fixed-cost rows."""
     rows = []
     for case in CASES:
         if options.only and options.only not in case.function:
             continue
         for library in libraries:
-            rows.append(measure(case, library, 0, repeat, target))
+            rows.append(measure(case.function, case.label, case.make, library, repeat, target))
             print(f"{case.function} {case.label} {library.name}/{library.device}: done", file=sys.stderr)
-    if not options.only or options.only in PIPELINE.function:
+    if not options.only or options.only in PIPELINE[0]:
         event = ligo_event()
         for library in libraries:
             rows.append(measure_pipeline(event, library, repeat, target))
-            print(f"{PIPELINE.function} {library.name}/{library.device}: done", file=sys.stderr)
-    try:
-        public, direct = dispatch_overhead(repeat, target)
-        overhead = (
-            f'Dispatch overhead, `welch` on 1024 NumPy samples (nperseg=256, backend "native"): '
-            f"{public:.1f} µs per call through gsci, {direct:.1f} µs calling its native function "
-            f"directly, so {public - direct:.1f} µs of dispatch."
-        )
-    except Missing as e:
-        overhead = f"Dispatch overhead: not measured ({e} is missing)."
-    report = f"{table(rows)}\n\n{overhead}\n"
+    fixed_rows = []
+    if fixed:
+        numpy = libraries[0]
+        for function, label, make in fixed_cost.cases():
+            if not options.only or options.only in function:
+                fixed_rows.append(measure(function, label, make, numpy, max(3, repeat // 2), target / 4))
+    return rows, fixed_rows
+
+
+def in_fresh_process(options, after_torch):
+    """The NumPy rows measured by a fresh interpreter (``after_torch``: once torch has run work)."""
+    with tempfile.TemporaryDirectory() as folder:
+        output = pathlib.Path(folder) / "rows.json"
+        command = [sys.executable, __file__, "--numpy-rows", str(output)]
+        command += ["--quick"] if options.quick else []
+        command += ["--only", options.only] if options.only else []
+        command += ["--after-torch"] if after_torch else []
+        subprocess.run(command, check=True)
+        return json.loads(output.read_text())
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer and shorter repeats (noisier)")
+    parser.add_argument("--only", help="run only the cases whose function name contains this text")
+    parser.add_argument("--output", help="also write the tables, with a header naming the machine, here")
+    parser.add_argument("--numpy-rows", help=argparse.SUPPRESS)  # a child: NumPy rows as JSON, here
+    parser.add_argument("--after-torch", action="store_true", help=argparse.SUPPRESS)
+    options = parser.parse_args(argv)
+    repeat, target = (3, 0.02) if options.quick else (9, 0.2)
+    if options.numpy_rows:
+        if options.after_torch:
+            run_torch_work()
+        rows, fixed_rows = measure_all(available_libraries(("numpy",)), options, repeat, target, fixed=True)
+        pathlib.Path(options.numpy_rows).write_text(json.dumps({"rows": rows, "fixed": fixed_rows}))
+        return
+    clean = in_fresh_process(options, after_torch=False)
+    torch_first = in_fresh_process(options, after_torch=True)
+    after_torch = {_key(r): r for r in torch_first["rows"] + torch_first["fixed"]}
+    others, _ = measure_all(available_libraries(("torch", "cupy")), options, repeat, target, fixed=False)
+    numpy_rows = {(r["function"], r["case"]): r for r in clean["rows"]}
+    rows = []
+    for row in others:  # each case's NumPy row first, then the other libraries'
+        numpy_row = numpy_rows.pop((row["function"], row["case"]), None)
+        rows += [numpy_row] if numpy_row else []
+        rows.append(row)
+    rows += list(numpy_rows.values())
+    overheads = dispatch_overheads(repeat)
+    report = (
+        f"{main_table(rows, after_torch)}\n\n"
+        "## Fixed cost: a tiny and a large case of every public function\n\n"
+        f"{_fixed_legend()}\n\n{fixed_cost_table(clean['fixed'], after_torch, overheads)}\n"
+    )
     print(report)
     if options.output:
         with open(options.output, "w") as out:
@@ -338,10 +457,23 @@ def main(argv=None):
 def _legend():
     return (
         "Times are the minimum over repeated runs, gsci and SciPy measured in turns on the same data "
-        "(SciPy always on NumPy on the CPU). SciPy / gsci above 1 means gsci is faster. "
+        "(SciPy always on NumPy on the CPU). SciPy / gsci above 1 means gsci is faster. Every NumPy row "
+        'is measured in a fresh process that never imports torch; "after torch" is the same ratio in '
+        "a fresh process where torch has run work first (matrix products and FFTs on its thread pool). "
         "The `demo.analyze` rows time the whole GW150914 tutorial (`gsci.demo.analyze`) with "
         "`gsci.signal` on each library against the same code with `scipy.signal` on NumPy. "
         "`python benchmarks/run.py --output BENCHMARKS.md` regenerates this file."
+    )
+
+
+def _fixed_legend():
+    return (
+        'NumPy input. "gsci path" is the route of that call under "auto": `scipy` where the '
+        "function declares SciPy faster for such input (a small array, one IIR line, a few "
+        'coefficients), `host` for filter design (SciPy on the host, by design). "dispatch" is '
+        "the cost of gsci's wrapper alone: the function's declaration and signature rebuilt around a "
+        "native function that returns at once, called through the wrapper and directly "
+        "(microseconds per call, the large case's arguments)."
     )
 
 

@@ -121,6 +121,11 @@ def current_backend():
     return _current.get()
 
 
+def current_backend_getter():
+    """`current_backend` without its Python frame: the bound ``get`` of the context variable."""
+    return _current.get
+
+
 def delegate(name):
     """The delegating backend called ``name``, or None for a path backend."""
     return _delegates.get(name)

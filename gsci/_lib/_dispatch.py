@@ -45,10 +45,10 @@ class Declaration:
     kernel : implementation launching CUDA kernels, same signature as native.
     scipy_for : libraries whose "auto" path on the CPU is SciPy, each with the
         reason.
-    scipy_when : ``scipy_when(*data)`` is True for NumPy data arrays (or
-        None) that run SciPy's compiled code under "auto": where its fixed
-        cost per call is lower, or its loop as fast as gsci's (measured in
-        BENCHMARKS.md). `fewer_elements` makes the common one.
+    scipy_when : a `fewer_elements` (or kin): NumPy data arrays (or None)
+        for which it holds run SciPy's compiled code under "auto", where
+        its fixed cost per call is lower, or its loop as fast as gsci's
+        (measured in BENCHMARKS.md).
     """
 
     module: str
@@ -122,13 +122,31 @@ def gsci_function(module, arrays, *, operators=(), kernel=None, scipy_for=None, 
     return decorate
 
 
-def fewer_elements(count):
-    """A ``scipy_when``: every data array has fewer than ``count`` elements."""
+@dataclasses.dataclass(frozen=True)
+class fewer_elements:  # lower case: it reads as the predicate it is
+    """A ``scipy_when``: every data array has fewer than ``count`` elements.
 
-    def small(*data):
-        return all(a is None or a.size < count for a in data)
+    A ``scipy_when`` gives the test as Python source for one array (`test`),
+    which the generated wrapper inlines: at a few microseconds per small
+    call, a function call would cost a tenth of it.
+    """
 
-    return small
+    count: int
+
+    def test(self, name):
+        return f"{name}.size < {self.count}"
+
+    def __call__(self, *data):
+        """Whether it holds for NumPy arrays (or None) ``data``: the same test, evaluated."""
+        return all(a is None or eval(self.test("a"), {}, {"a": a}) for a in data)
+
+
+@dataclasses.dataclass(frozen=True)
+class one_line_or_fewer_elements(fewer_elements):
+    """A ``scipy_when``: every data array is one line (one axis longer than 1) or has fewer than ``count``."""
+
+    def test(self, name):
+        return f"({name}.ndim <= 1 or {name}.size == max({name}.shape) or {name}.size < {self.count})"
 
 
 # Types that hold NumPy data or host values: a call with only these takes the fast path.
@@ -155,18 +173,21 @@ def _wrapper(declaration, signature):
         call.append(p.name if p.kind is p.POSITIONAL_OR_KEYWORD else f"{p.name}={p.name}")
     call = ", ".join(call)
     host = " and ".join(f"_type({n}) in _host" for n in (*declaration.arrays, *declaration.operators))
-    data = ", ".join(declaration.arrays)
-    numpy_data = " and ".join(f"({n} is None or _type({n}) is _ndarray)" for n in declaration.arrays)
+    if declaration.scipy_when is not None:
+        scipy_when = " and ".join(
+            f"({n} is None or _type({n}) is _ndarray and {declaration.scipy_when.test(n)})"
+            for n in declaration.arrays
+        )
     numpy_path = declaration.path("auto", "numpy", "cpu")
     lines = [f"def {declaration.name}({', '.join(header)}):"]
     if numpy_path == "scipy":
         lines.append(f"    if {host or 'True'} and _backend() == 'auto':")
-        lines.append(f"        return _declaration.scipy_function({call})")
+        lines.append(f"        return _scipy({call})")
     if numpy_path == "native":
         lines.append(f"    if {host or 'True'} and _backend() == 'auto':")
         if declaration.scipy_when is not None:
-            lines.append(f"        if {numpy_data} and _declaration.scipy_when({data}):")
-            lines.append(f"            return _declaration.scipy_function({call})")
+            lines.append(f"        if {scipy_when}:")
+            lines.append(f"            return _scipy({call})")
         lines.append(f"        return _native({call}, xp=_numpy)")
     arguments = ", ".join(f"{p.name!r}: {p.name}" for p in parameters)
     lines.append(f"    return _call(_declaration, {{{arguments}}})")
@@ -175,12 +196,14 @@ def _wrapper(declaration, signature):
         "_type": type,  # a parameter may be called "type" (detrend)
         "_host": _HOST_TYPES,
         "_ndarray": np.ndarray,
-        "_backend": _backends.current_backend,
+        "_backend": _backends.current_backend_getter(),
         "_declaration": declaration,
         "_native": declaration.native,
         "_numpy": namespace_of({}),
         "_call": _call,
     }
+    if numpy_path == "scipy" or declaration.scipy_when is not None:
+        scope["_scipy"] = declaration.scipy_function  # imports scipy.<module> with the function's own module
     exec(compile("\n".join(lines), f"<gsci.{declaration.module}.{declaration.name}>", "exec"), scope)
     return scope[declaration.name]
 

@@ -1,6 +1,7 @@
 """Public modules export names lazily, so ``import gsci`` stays light."""
 
 import importlib
+import sys
 
 
 def lazy_exports(package, exports, submodules=()):
@@ -14,10 +15,13 @@ def lazy_exports(package, exports, submodules=()):
 
     def __getattr__(name):
         if name in submodules:
-            return importlib.import_module(f"{package}.{name}")
-        if name in home:
-            return getattr(importlib.import_module(home[name]), name)
-        raise AttributeError(f"module {package!r} has no attribute {name!r}")
+            value = importlib.import_module(f"{package}.{name}")
+        elif name in home:
+            value = getattr(importlib.import_module(home[name]), name)
+        else:
+            raise AttributeError(f"module {package!r} has no attribute {name!r}")
+        setattr(sys.modules[package], name, value)  # found once: later lookups skip this function
+        return value
 
     def __dir__():
         return public

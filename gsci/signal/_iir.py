@@ -22,7 +22,7 @@ from gsci._lib._compat import (
     is_numpy_namespace,
     is_torch_namespace,
 )
-from gsci._lib._dispatch import gsci_function
+from gsci._lib._dispatch import gsci_function, one_line_or_fewer_elements
 from gsci._lib._torch_cpu import NUMPY, as_torch, numpy_views
 from gsci.signal import _iir_xp
 
@@ -509,14 +509,10 @@ def _contiguous(a, xp):
     return cupy.ascontiguousarray(a)
 
 
-def _one_line_or_little(x):
-    """NumPy data for which SciPy's loop is faster (measured, BENCHMARKS.md): one line, or little work.
-
-    On one line the recurrence is latency-bound, so SciPy's compiled loop is
-    as fast as any kernel and costs less per call; the kernel gains by
-    filtering lines on every core, which pays from about 2^15 samples.
-    """
-    return x.size == max(x.shape, default=0) or x.size < 2**15
+# NumPy data for which SciPy's loop is faster (measured, BENCHMARKS.md): one line, or little work. On one
+# line the recurrence is latency-bound, so SciPy's compiled loop is as fast as any kernel and costs less
+# per call; the kernel gains by filtering lines on every core, which pays from about 2^15 samples.
+_ONE_LINE_OR_LITTLE = one_line_or_fewer_elements(2**15)
 
 
 # a few coefficients: SciPy's host code costs less per call than array code (BENCHMARKS.md)
@@ -538,7 +534,7 @@ def _sosfilt_kernel(sos, x, axis=-1, zi=None, *, xp):
     arrays=("x",),
     operators=("b", "a", "zi"),
     kernel=_lfilter_kernel,
-    scipy_when=_one_line_or_little,
+    scipy_when=_ONE_LINE_OR_LITTLE,
 )
 def lfilter(b, a, x, axis=-1, zi=None, *, xp):
     """Filter data along one dimension with an IIR or FIR filter (`scipy.signal.lfilter`).
@@ -603,7 +599,7 @@ def lfilter(b, a, x, axis=-1, zi=None, *, xp):
 
 
 @gsci_function(
-    "signal", arrays=("x",), operators=("sos", "zi"), kernel=_sosfilt_kernel, scipy_when=_one_line_or_little
+    "signal", arrays=("x",), operators=("sos", "zi"), kernel=_sosfilt_kernel, scipy_when=_ONE_LINE_OR_LITTLE
 )
 def sosfilt(sos, x, axis=-1, zi=None, *, xp):
     """Filter data along one dimension using cascaded second-order sections (`scipy.signal.sosfilt`).

@@ -1,0 +1,173 @@
+"""A tiny and a large case for every public function, NumPy in and out, gsci against SciPy.
+
+Each case is ``make(rng) -> (args, kwargs)`` of NumPy arrays and options;
+`run.py` times ``gsci.<function>(*args, **kwargs)`` against
+``scipy.<function>`` on the same data. The tiny cases show the fixed cost
+per call (where gsci declares that SciPy runs, it should match SciPy), the
+large ones the throughput.
+"""
+
+import numpy as np
+import scipy.signal
+
+SOS_TINY = scipy.signal.butter(4, 0.2, output="sos")
+SOS_LARGE = scipy.signal.butter(8, [0.1, 0.3], btype="band", output="sos")
+BA_TINY = scipy.signal.butter(2, 0.2)
+BA_LARGE = scipy.signal.butter(4, [0.1, 0.3], btype="band")
+ZPK_TINY = scipy.signal.butter(4, 0.2, output="zpk")
+ZPK_LARGE = scipy.signal.butter(16, [0.1, 0.3], btype="band", output="zpk")
+
+
+def _signal(*shape, extra=None):
+    def make(rng):
+        return (rng.standard_normal(shape),), dict(extra or {})
+
+    return make
+
+
+def _two_signals(n, nperseg):
+    return lambda rng: ((rng.standard_normal(n), rng.standard_normal(n)), {"nperseg": nperseg})
+
+
+def _filtered(coefficients, *shape):
+    return lambda rng: ((*coefficients, rng.standard_normal(shape)), {})
+
+
+def _given(*args, **kwargs):
+    return lambda rng: (args, kwargs)
+
+
+def _spectra(n, nperseg):
+    def make(rng):
+        return (scipy.signal.stft(rng.standard_normal(n), nperseg=nperseg)[2],), {"nperseg": nperseg}
+
+    return make
+
+
+def _image(side):
+    return lambda rng: ((rng.standard_normal((side, side)), [1.0, -2.0, 1.0]), {})
+
+
+def _convolved(n1, n2):
+    return lambda rng: ((rng.standard_normal(n1), rng.standard_normal(n2)), {})
+
+
+# "module.name" -> (tiny label, tiny case, large label, large case)
+SIGNAL = {
+    "signal.bessel": ("order 4", _given(4, 0.2), "order 24 sos", _given(24, 0.2, output="sos")),
+    "signal.butter": ("order 4", _given(4, 0.2), "order 24 sos", _given(24, 0.2, output="sos")),
+    "signal.cheby1": ("order 4", _given(4, 1, 0.2), "order 24 sos", _given(24, 1, 0.2, output="sos")),
+    "signal.cheby2": ("order 4", _given(4, 40, 0.2), "order 24 sos", _given(24, 40, 0.2, output="sos")),
+    "signal.ellip": ("order 4", _given(4, 1, 40, 0.2), "order 24 sos", _given(24, 1, 40, 0.2, output="sos")),
+    "signal.iirfilter": (
+        "order 4",
+        _given(4, [0.1, 0.3]),
+        "order 24 sos",
+        _given(24, [0.1, 0.3], output="sos"),
+    ),
+    "signal.iirdesign": (
+        "ellip",
+        _given(0.2, 0.3, 1, 40),
+        "butter sos",
+        _given(0.2, 0.22, 1, 60, ftype="butter"),
+    ),
+    "signal.firwin": ("31 taps", _given(31, 0.2), "4001 taps", _given(4001, 0.2)),
+    "signal.csd": ("64 / 16", _two_signals(64, 16), "2^20 / 1024", _two_signals(2**20, 1024)),
+    "signal.welch": (
+        "64 / 16",
+        _signal(64, extra={"nperseg": 16}),
+        "2^20 / 1024",
+        _signal(2**20, extra={"nperseg": 1024}),
+    ),
+    "signal.periodogram": ("64", _signal(64), "2^20", _signal(2**20)),
+    "signal.spectrogram": (
+        "64 / 16",
+        _signal(64, extra={"nperseg": 16}),
+        "2^20 / 256",
+        _signal(2**20, extra={"nperseg": 256}),
+    ),
+    "signal.stft": (
+        "64 / 16",
+        _signal(64, extra={"nperseg": 16}),
+        "2^20 / 256",
+        _signal(2**20, extra={"nperseg": 256}),
+    ),
+    "signal.istft": ("64 / 16", _spectra(64, 16), "2^20 / 256", _spectra(2**20, 256)),
+    "signal.hilbert": ("64", _signal(64), "2^20", _signal(2**20)),
+    "signal.detrend": ("64", _signal(64), "(16, 2^16)", _signal(16, 2**16)),
+    "signal.fftconvolve": ("16 x 16", _convolved(16, 16), "2^20 x 4096", _convolved(2**20, 4096)),
+    "signal.lfilter": (
+        "order 2, 64",
+        _filtered(BA_TINY, 64),
+        "order 8, (16, 2^16)",
+        _filtered(BA_LARGE, 16, 2**16),
+    ),
+    "signal.sosfilt": (
+        "4 sections, 64",
+        _filtered((SOS_TINY,), 64),
+        "8 sections, (16, 2^16)",
+        _filtered((SOS_LARGE,), 16, 2**16),
+    ),
+    "signal.filtfilt": (
+        "order 2, 64",
+        _filtered(BA_TINY, 64),
+        "order 8, (16, 2^16)",
+        _filtered(BA_LARGE, 16, 2**16),
+    ),
+    "signal.sosfiltfilt": (
+        "4 sections, 64",
+        _filtered((SOS_TINY,), 64),
+        "8 sections, (16, 2^16)",
+        _filtered((SOS_LARGE,), 16, 2**16),
+    ),
+    "signal.lfilter_zi": ("order 2", _given(*BA_TINY), "order 8", _given(*BA_LARGE)),
+    "signal.lfiltic": ("order 2", _given(*BA_TINY, [1.0, 2.0]), "order 8", _given(*BA_LARGE, np.arange(8.0))),
+    "signal.sosfilt_zi": ("4 sections", _given(SOS_TINY), "8 sections", _given(SOS_LARGE)),
+    "signal.sos2tf": ("2 sections", _given(SOS_TINY[:2]), "8 sections", _given(SOS_LARGE)),
+    "signal.tf2sos": ("order 2", _given(*BA_TINY), "order 8", _given(*BA_LARGE)),
+    "signal.zpk2sos": ("order 4", _given(*ZPK_TINY), "order 32", _given(*ZPK_LARGE)),
+    "signal.freqz": ("order 2, 64", _given(*BA_TINY, 64), "order 8, 2^16", _given(*BA_LARGE, 2**16)),
+    "signal.freqz_sos": (
+        "4 sections, 64",
+        _given(SOS_TINY, 64),
+        "8 sections, 2^16",
+        _given(SOS_LARGE, 2**16),
+    ),
+    "signal.sosfreqz": ("4 sections, 64", _given(SOS_TINY, 64), "8 sections, 2^16", _given(SOS_LARGE, 2**16)),
+    "signal.get_window": ("hann, 16", _given("hann", 16), "hann, 2^16", _given("hann", 2**16)),
+    "ndimage.correlate1d": ("16x16", _image(16), "2048x2048", _image(2048)),
+    "ndimage.convolve1d": ("16x16", _image(16), "2048x2048", _image(2048)),
+    "ndimage.laplace": (
+        "16x16",
+        lambda rng: ((rng.standard_normal((16, 16)),), {}),
+        "2048x2048",
+        lambda rng: ((rng.standard_normal((2048, 2048)),), {}),
+    ),
+}
+
+WINDOW_PARAMETERS = {  # the parameters after M of the windows that need them
+    "chebwin": (100,),
+    "dpss": (3,),
+    "gaussian": (2.5,),
+    "general_cosine": ([0.5, 0.5],),
+    "general_gaussian": (1.5, 2.0),
+    "general_hamming": (0.6,),
+    "kaiser": (8.6,),
+    "kaiser_bessel_derived": (8.6,),
+}
+
+
+def cases():
+    """``(function, label, make)`` for every case: the table above, then every window at M = 16 and 2^16."""
+    import gsci.signal.windows
+
+    found = []
+    for function, (tiny_label, tiny, large_label, large) in SIGNAL.items():
+        found += [(function, tiny_label, tiny), (function, large_label, large)]
+    for name in gsci.signal.windows.__all__:
+        if name == "get_window":
+            continue
+        parameters = WINDOW_PARAMETERS.get(name, ())
+        for m in (16, 2**16):
+            found.append((f"signal.windows.{name}", f"M={m}", _given(m, *parameters)))
+    return found
