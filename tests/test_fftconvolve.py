@@ -257,3 +257,12 @@ def test_property_matches_scipy(xp, problem, dtype):
             fftconvolve(xp.asarray(a), xp.asarray(b), mode=mode, axes=axes)
         return
     assert_matches(fftconvolve(xp.asarray(a), xp.asarray(b), mode=mode, axes=axes), expected, xp)
+
+
+@pytest.mark.parametrize("dtype", [np.longdouble, np.clongdouble])
+def test_numpy_extended_precision_keeps_its_dtype(dtype):
+    a, b = np.arange(40).astype(dtype) / 7, np.arange(9).astype(dtype) / 3
+    expected = scipy.signal.fftconvolve(a, b)
+    got = fftconvolve(a, b)
+    assert got.dtype == expected.dtype == dtype
+    np.testing.assert_allclose(got, expected, rtol=1e-15)

@@ -404,3 +404,23 @@ def test_numpy_without_numba_uses_vectorized_code(monkeypatch, mode):
         kwargs = dict(axis=axis, mode=mode, cval=0.5, origin=origin)
         expected = scipy.ndimage.correlate1d(x, WEIGHTS, **kwargs)
         check(ndimage.correlate1d(x, WEIGHTS, **kwargs), expected, numpy, x, WEIGHTS)
+
+
+def test_uint64_output_wraps_as_scipys_c_cast(xp):
+    """Negative and overflowing results wrap and saturate in uint64 exactly as SciPy's C cast does."""
+    image = np.array([[3, 2, 5, 1, 4], [5, 8, 3, 7, 1], [5, 6, 9, 3, 5]], dtype=np.uint64)
+    once = scipy.ndimage.correlate1d(image, [-1.0, 0.0, 1.0], 0)  # negative: wraps to near 2^64
+    twice = scipy.ndimage.correlate1d(once, [1.0, 2.0, 1.0], 1)  # beyond 2^64: 0
+    got = ndimage.correlate1d(xp.asarray(image), [-1.0, 0.0, 1.0], 0)
+    assert_matches(got, once, xp, rtol=0, atol=0)
+    assert_matches(ndimage.correlate1d(got, [1.0, 2.0, 1.0], 1), twice, xp, rtol=0, atol=0)
+
+
+def test_complex_cval_with_real_input_is_checked_before_the_weights_shape(xp):
+    """SciPy's complex path rejects the cval first: 2-D complex weights give ValueError, not RuntimeError."""
+    image, weights = xp.asarray(np.ones((2, 3))), xp.asarray(np.array([[1, 0], [0, 1 + 1j]]))
+    for function in (ndimage.correlate1d, ndimage.convolve1d):
+        with pytest.raises(ValueError):
+            getattr(scipy.ndimage, function.__name__)(np.ones((2, 3)), [[1, 0], [0, 1 + 1j]], cval=5 + 1j)
+        with pytest.raises(ValueError, match="complex-valued cval"):
+            function(image, weights, mode="constant", cval=5.0 + 1.0j, output=xp.dtype("complex64"))

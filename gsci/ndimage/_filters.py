@@ -30,6 +30,8 @@ def _correlate1d(input, weights, axis, output, mode, cval, origin, xp, engine):
     weights = as_array(weights, xp, like=input)
     complex_weights = _is_complex(weights, xp)
     out_dtype = _output_dtype(output, input, xp, complex_output=_is_complex(input, xp) or complex_weights)
+    if complex_weights:  # SciPy's complex path checks cval before the weights' shape
+        _check_real_cval(input, cval, xp)
     if weights.ndim != 1 or weights.shape[0] < 1:
         raise RuntimeError(
             f"no filter weights given: weights must be 1-d and not empty, got {weights.shape=}"
@@ -81,8 +83,7 @@ def _complex_combination(real_filter, input, weights, cval, out_dtype, xp):
     part = xp.float32 if out_dtype == xp.complex64 else xp.float64
     complex_weights = weights is not None and _is_complex(weights, xp)
     if not _is_complex(input, xp):
-        if isinstance(cval, complex):
-            raise ValueError("Cannot provide a complex-valued cval when the input is real.")
+        _check_real_cval(input, cval, xp)
         real = real_filter(input, xp.real(weights), cval, part)
         imag = real_filter(input, xp.imag(weights), cval, part)
     elif not complex_weights:
@@ -94,6 +95,11 @@ def _complex_combination(real_filter, input, weights, cval, out_dtype, xp):
         real = real_filter(re_x, re_w, re_c, part) - real_filter(im_x, im_w, im_c, part)
         imag = real_filter(re_x, im_w, re_c, part) + real_filter(im_x, re_w, im_c, part)
     return _complex_from_parts(real, imag, out_dtype, xp)
+
+
+def _check_real_cval(input, cval, xp):
+    if not _is_complex(input, xp) and isinstance(cval, complex):
+        raise ValueError("Cannot provide a complex-valued cval when the input is real.")
 
 
 def _complex_from_parts(real, imag, dtype, xp):
@@ -142,9 +148,30 @@ def _cast(result, dtype, xp):
         return result
     if xp.isdtype(dtype, "bool"):
         return xp.astype(xp.astype(xp.astype(result, xp.int64), xp.uint8), xp.bool)
+    if dtype == xp.uint64:
+        return _as_uint64(result, xp)
     if xp.isdtype(dtype, "integral") and dtype not in (xp.int32, xp.int64):
         return xp.astype(xp.astype(result, xp.int64), dtype)
     return xp.astype(result, dtype)
+
+
+def _as_uint64(result, xp):
+    """x86-64's float64 -> uint64 conversion, which SciPy's C cast compiles to, in every library.
+
+    Modular below 2^63 (negative values wrap), exact up to 2^64, 0 from 2^64
+    on, 2^63 for NaN and below -2^63. Libraries differ out of int64's range
+    (saturating, or not), so the values there are chosen explicitly.
+    """
+    top = 2.0**63
+    high = result >= top
+    shifted = xp.where(high, result - top, result)
+    exact = (shifted >= -top) & (shifted < top)  # False for NaN
+    # the bits are worked out as int64 (its arithmetic exists everywhere), then reinterpreted
+    bits = xp.astype(xp.where(exact, shifted, 0.0), xp.int64)
+    lowest = xp.asarray(-(1 << 63), dtype=xp.int64, device=device(result))  # the bit pattern of 2^63
+    bits = xp.where(high, bits + lowest, bits)
+    bits = xp.where(exact, bits, xp.where(high, xp.zeros_like(bits), lowest))
+    return xp.astype(bits, xp.uint64)
 
 
 def _output_dtype(output, input, xp, complex_output, promote=True):

@@ -5,7 +5,7 @@ import operator
 from numbers import Number
 
 from gsci._lib._arrays import as_array
-from gsci._lib._compat import device, is_dask_namespace, size
+from gsci._lib._compat import device, is_dask_namespace, is_numpy_namespace, size
 from gsci._lib._dispatch import fewer_elements, gsci_function
 from gsci._lib._fft import fft_module, next_fast_len
 from gsci._lib._torch_cpu import NUMPY, as_torch, numpy_views
@@ -42,7 +42,9 @@ def fftconvolve(in1, in2, mode="full", axes=None, *, xp):
     -------
     out : array
         The convolution: float64 for integer inputs, otherwise the inputs'
-        floating (or complex, if either is complex) precision.
+        floating (or complex, if either is complex) precision. NumPy's
+        extended precision (``np.longdouble``) runs SciPy's own code, which
+        keeps it.
 
     Examples
     --------
@@ -55,6 +57,10 @@ def fftconvolve(in1, in2, mode="full", axes=None, *, xp):
     """
     in1 = as_array(in1, xp)
     in2 = as_array(in2, xp, like=in1)
+    if is_numpy_namespace(xp) and _extended_precision(in1, in2):
+        import scipy.signal
+
+        return scipy.signal.fftconvolve(in1, in2, mode, axes)  # SciPy's FFT keeps NumPy's long double
     if in1.ndim == in2.ndim == 0:
         return _multiply(in1, in2, xp)
     if in1.ndim != in2.ndim:
@@ -70,6 +76,11 @@ def fftconvolve(in1, in2, mode="full", axes=None, *, xp):
         in1, in2 = in2, in1  # convolution commutes; 'valid' slices with the larger input first
     full = _full_convolution(in1, in2, axes, xp)
     return _apply_mode(full, in1.shape, in2.shape, mode, axes)
+
+
+def _extended_precision(*arrays):
+    """True for NumPy arrays of ``np.longdouble`` wider than float64 (and their complex kind)."""
+    return any(a.dtype.kind in "fc" and a.dtype.itemsize > (8 if a.dtype.kind == "f" else 16) for a in arrays)
 
 
 def _convolved_axes(shape1, shape2, axes):
