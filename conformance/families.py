@@ -1,0 +1,189 @@
+"""Which of SciPy's own tests exercise which gsci functions.
+
+A family is a group of gsci public functions and the selection of tests, in the
+installed SciPy's test files, that call them. Paths are relative to SciPy's
+package directory; each entry is a pytest node id (a file, a class or a test),
+and ``keyword`` an optional ``-k`` expression applied to the family's selection.
+Every public gsci function belongs to exactly one family (tests/test_conformance.py
+checks it).
+"""
+
+from dataclasses import dataclass
+
+SIGNALTOOLS = "signal/tests/test_signaltools.py"
+SPECTRAL = "signal/tests/test_spectral.py"
+FILTER_DESIGN = "signal/tests/test_filter_design.py"
+RESULT_TYPE = "signal/tests/test_result_type.py"
+
+
+@dataclass(frozen=True)
+class Family:
+    functions: tuple[
+        str, ...
+    ]  # gsci public names, as "signal.welch", "signal.windows.hann", "ndimage.laplace"
+    tests: tuple[str, ...]
+    keyword: str | None = None
+
+    def selection(self):
+        """The family's pytest selection arguments, paths relative to SciPy's package directory."""
+        return [*self.tests, *(["-k", self.keyword] if self.keyword else [])]
+
+
+WINDOWS = tuple(
+    f"signal.windows.{name}"
+    for name in (
+        "barthann",
+        "bartlett",
+        "blackman",
+        "blackmanharris",
+        "bohman",
+        "boxcar",
+        "chebwin",
+        "cosine",
+        "dpss",
+        "exponential",
+        "flattop",
+        "gaussian",
+        "general_cosine",
+        "general_gaussian",
+        "general_hamming",
+        "get_window",
+        "hamming",
+        "hann",
+        "kaiser",
+        "kaiser_bessel_derived",
+        "lanczos",
+        "nuttall",
+        "parzen",
+        "taylor",
+        "triang",
+        "tukey",
+    )
+)
+
+# Tests of test_filters.py whose body (or parameter) calls correlate1d, convolve1d or laplace.
+NDIMAGE_FILTER_TESTS = (
+    "TestNdimageFilters and (test_correlate0 or test_correlate17 or test_correlate2"
+    " or test_correlate1d_complex or test_correlate_complex_kernel_invalid_cval"
+    " or test_prewitt01 or test_prewitt02 or test_prewitt03 or test_sobel01 or test_sobel02 or test_sobel03"
+    " or test_laplace0"
+    " or test_generic_filter1d01 or test_extend01 or test_extend02 or test_extend03 or test_extend04"
+    " or (test_derivative_filter_axes and -laplace-))"
+    " or test_bad_convolve_and_correlate_origins or test_multiple_modes_laplace"
+    " or (test_multiple_modes and -laplace]) or (TestThreading and test_correlate1d)"
+)
+
+FAMILIES = {
+    "windows": Family(
+        functions=(*WINDOWS, "signal.get_window"),
+        tests=("signal/tests/test_windows.py",),
+    ),
+    "spectral": Family(
+        functions=("signal.welch", "signal.csd", "signal.periodogram"),
+        tests=(
+            f"{SPECTRAL}::TestWelch",
+            f"{SPECTRAL}::TestCSD",
+            f"{SPECTRAL}::TestPeriodogram",
+            f"{SPECTRAL}::TestSampledSpectralRepresentations",
+            "signal/tests/test_short_time_fft.py::test_average_all_segments",
+        ),
+    ),
+    "stft/spectrogram": Family(
+        functions=("signal.stft", "signal.istft", "signal.spectrogram"),
+        tests=(
+            f"{SPECTRAL}::TestSpectrogram",
+            f"{SPECTRAL}::TestSTFT",
+            "signal/tests/test_short_time_fft.py::test_tutorial_stft_legacy_stft",
+            "signal/tests/test_short_time_fft.py::test_tutorial_stft_legacy_spectrogram",
+        ),
+    ),
+    "lfilter": Family(
+        functions=("signal.lfilter", "signal.lfilter_zi", "signal.lfiltic"),
+        tests=(
+            f"{SIGNALTOOLS}::TestLinearFilterFloat32",
+            f"{SIGNALTOOLS}::TestLinearFilterFloat64",
+            f"{SIGNALTOOLS}::TestLinearFilterFloatExtended",
+            f"{SIGNALTOOLS}::TestLinearFilterComplex64",
+            f"{SIGNALTOOLS}::TestLinearFilterComplex128",
+            f"{SIGNALTOOLS}::TestLinearFilterComplexExtended",
+            f"{SIGNALTOOLS}::TestLFilterZI",
+            f"{SIGNALTOOLS}::test_lfilter_bad_object",
+            f"{SIGNALTOOLS}::test_lfilter_notimplemented_input",
+            f"{RESULT_TYPE}::test_lfilter_zi",
+            f"{RESULT_TYPE}::test_lfiltic",
+        ),
+    ),
+    "sosfilt": Family(
+        functions=("signal.sosfilt", "signal.sosfilt_zi"),
+        tests=(f"{SIGNALTOOLS}::TestSOSFilt", f"{RESULT_TYPE}::test_sosfilt_zi"),
+    ),
+    "filtfilt": Family(
+        functions=("signal.filtfilt", "signal.sosfiltfilt"),
+        tests=(
+            f"{SIGNALTOOLS}::TestFiltFilt",
+            f"{SIGNALTOOLS}::TestSOSFiltFilt",
+            f"{SIGNALTOOLS}::test_filtfilt_gust",
+        ),
+    ),
+    "iir design": Family(
+        functions=(
+            "signal.bessel",
+            "signal.butter",
+            "signal.cheby1",
+            "signal.cheby2",
+            "signal.ellip",
+            "signal.iirdesign",
+            "signal.iirfilter",
+        ),
+        tests=(
+            f"{FILTER_DESIGN}::TestBessel",
+            f"{FILTER_DESIGN}::TestButter",
+            f"{FILTER_DESIGN}::TestCheby1",
+            f"{FILTER_DESIGN}::TestCheby2",
+            f"{FILTER_DESIGN}::TestEllip",
+            f"{FILTER_DESIGN}::TestIIRDesign",
+            f"{FILTER_DESIGN}::TestIIRFilter",
+            f"{FILTER_DESIGN}::test_sos_consistency",
+        ),
+    ),
+    "sos conversion": Family(
+        functions=("signal.tf2sos", "signal.sos2tf", "signal.zpk2sos"),
+        tests=(
+            f"{FILTER_DESIGN}::TestSos2Tf",
+            f"{FILTER_DESIGN}::TestTf2Sos",
+            f"{FILTER_DESIGN}::TestZpk2Sos",
+            f"{RESULT_TYPE}::test_sos2tf",
+        ),
+    ),
+    "freqz": Family(
+        functions=("signal.freqz", "signal.freqz_sos", "signal.sosfreqz"),
+        tests=(f"{FILTER_DESIGN}::TestFreqz", f"{FILTER_DESIGN}::TestFreqz_sos"),
+    ),
+    "firwin": Family(
+        functions=("signal.firwin",),
+        tests=(
+            "signal/tests/test_fir_filter_design.py::TestFirwin",
+            "signal/tests/test_fir_filter_design.py::TestFirWinMore",
+            "signal/tests/test_fir_filter_design.py::Testfirwin_2d",
+        ),
+    ),
+    "fftconvolve": Family(
+        functions=("signal.fftconvolve",),
+        tests=(
+            f"{SIGNALTOOLS}::TestFFTConvolve",
+            f"{SIGNALTOOLS}::TestAllFreqConvolves",
+            f"{SIGNALTOOLS}::test_convolve_longdtype_input",
+        ),
+        keyword="not oaconvolve",  # TestAllFreqConvolves runs on fftconvolve and oaconvolve
+    ),
+    "hilbert": Family(
+        functions=("signal.hilbert",),
+        tests=(f"{SIGNALTOOLS}::TestHilbert", f"{SIGNALTOOLS}::TestEnvelope::test_compare_envelope_hilbert"),
+    ),
+    "detrend": Family(functions=("signal.detrend",), tests=(f"{SIGNALTOOLS}::TestDetrend",)),
+    "ndimage filters": Family(
+        functions=("ndimage.correlate1d", "ndimage.convolve1d", "ndimage.laplace"),
+        tests=("ndimage/tests/test_filters.py",),
+        keyword=NDIMAGE_FILTER_TESTS,
+    ),
+}
