@@ -16,6 +16,10 @@ from gsci._lib._warnings import warn_at_caller
 
 LIBRARIES = ("numpy", "array_api_strict", "torch", "jax", "dask", "cupy")
 _NUMPY = array_namespace(np.empty(0))
+# Types of NumPy data and host values: a call with only these is a NumPy call (the dispatcher's fast path).
+HOST_TYPES = frozenset(
+    {np.ndarray, type(None), bool, int, float, complex, str, list, tuple, type, *np.sctypeDict.values()}
+)
 
 
 class HostTransferWarning(UserWarning):
@@ -77,7 +81,9 @@ def is_array(value):
 
 def requested_namespace(xp):
     """The compat namespace for an ``xp=`` argument: None (NumPy), a library module or a compat namespace."""
-    return _library_and_namespace(np.empty(0) if xp is None else xp.empty(0))[1]
+    if xp is None:
+        return _NUMPY
+    return _library_and_namespace(xp.empty(0))[1]
 
 
 def as_array(value, xp, like=None):

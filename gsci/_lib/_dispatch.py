@@ -17,6 +17,7 @@ import numpy as np
 
 from gsci._lib import _backends
 from gsci._lib._arrays import (
+    HOST_TYPES,
     LIBRARIES,
     device,
     device_kind,
@@ -149,12 +150,6 @@ class one_line_or_fewer_elements(fewer_elements):
         return f"({name}.ndim <= 1 or {name}.size == max({name}.shape) or {name}.size < {self.count})"
 
 
-# Types that hold NumPy data or host values: a call with only these takes the fast path.
-_HOST_TYPES = frozenset(
-    {np.ndarray, type(None), bool, int, float, complex, str, list, tuple, type, *np.sctypeDict.values()}
-)
-
-
 def _wrapper(declaration, signature):
     """The public function: SciPy's ``signature``, generated so that Python itself binds the call.
 
@@ -194,7 +189,7 @@ def _wrapper(declaration, signature):
     scope = {
         "_defaults": [p.default for p in parameters],
         "_type": type,  # a parameter may be called "type" (detrend)
-        "_host": _HOST_TYPES,
+        "_host": HOST_TYPES,
         "_ndarray": np.ndarray,
         "_backend": _backends.current_backend_getter(),
         "_declaration": declaration,

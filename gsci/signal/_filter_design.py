@@ -32,7 +32,7 @@ float type where that is float32 (SciPy computes in float32); `sos2tf` gives flo
 import numpy as np
 import scipy.signal
 
-from gsci._lib._arrays import is_array, library_of, namespace_of, requested_namespace, to_host
+from gsci._lib._arrays import HOST_TYPES, is_array, library_of, namespace_of, requested_namespace, to_host
 from gsci._lib._compat import device as device_of
 from gsci._lib._compat import is_numpy_namespace, is_torch_namespace
 from gsci._lib._dispatch import gsci_function
@@ -50,6 +50,9 @@ __all__ = [
     "tf2sos",
     "zpk2sos",
 ]
+
+# NumPy input: SciPy's own code on these few coefficients costs less per call (BENCHMARKS.md)
+_HOST_IS_FASTER = {"numpy": "a few coefficients: SciPy's host code costs less per call"}
 
 _XP_DOC = """xp : namespace, optional
         The array library of the output: a module such as ``torch`` or ``jax.numpy``, or an
@@ -166,6 +169,8 @@ def _designed(name, frequencies, xp, device, **arguments):
 
     ``frequencies`` names the arguments whose arrays decide the output's namespace and device.
     """
+    if xp is None and device is None and all(type(v) in HOST_TYPES for v in arguments.values()):
+        return getattr(scipy.signal, name)(**arguments)  # NumPy in and out: SciPy's very result
     arrays = {key: arguments[key] for key in frequencies if is_array(arguments[key])}
     xp, device = _output_place(arrays, xp, device)
     host = {key: _host_parameter(value, key) for key, value in arguments.items()}
@@ -571,7 +576,7 @@ def _converted(function, like, xp, arguments, options):
     return _in_namespace(function(*host, **options), xp, None if like is None else device_of(like))
 
 
-@gsci_function("signal", arrays=("z", "p"))
+@gsci_function("signal", arrays=("z", "p"), scipy_for=_HOST_IS_FASTER)
 def zpk2sos(z, p, k, pairing=None, *, analog=False, xp):
     """Second-order sections from zeros, poles and gain of a system (`scipy.signal.zpk2sos`).
 
@@ -612,7 +617,7 @@ def zpk2sos(z, p, k, pairing=None, *, analog=False, xp):
     return _converted(scipy.signal.zpk2sos, like, xp, {"z": z, "p": p, "k": k}, options)
 
 
-@gsci_function("signal", arrays=("b", "a"))
+@gsci_function("signal", arrays=("b", "a"), scipy_for=_HOST_IS_FASTER)
 def tf2sos(b, a, pairing=None, *, analog=False, xp):
     """Second-order sections from a transfer function's polynomials (`scipy.signal.tf2sos`).
 
@@ -651,7 +656,7 @@ def tf2sos(b, a, pairing=None, *, analog=False, xp):
     return _converted(scipy.signal.tf2sos, like, xp, {"b": b, "a": a}, options)
 
 
-@gsci_function("signal", arrays=("sos",))
+@gsci_function("signal", arrays=("sos",), scipy_for=_HOST_IS_FASTER)
 def sos2tf(sos, *, xp):
     """A transfer function's polynomials from second-order sections (`scipy.signal.sos2tf`).
 

@@ -2,7 +2,8 @@
 
 Each window has SciPy's signature, ending in ``*, xp=None, device=None`` (except
 `general_cosine`, whose coefficients set the library, as in SciPy): the output is a
-float64 array of ``xp`` (NumPy by default) on ``device``.
+float64 array of ``xp`` (NumPy by default) on ``device``. A NumPy call (no ``xp`` or
+``device``, host arguments) is SciPy's own window: the oracle, and cheaper per call.
 """
 
 from gsci.signal.windows._windows import *  # noqa: F403

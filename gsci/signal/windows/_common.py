@@ -1,8 +1,9 @@
 """What every window shares: the length check, symmetric/periodic construction, docstring parts."""
 
+import functools
 import operator
 
-from gsci._lib._arrays import requested_namespace
+from gsci._lib._arrays import HOST_TYPES, requested_namespace
 
 _DOC_PARTS = {
     "M": """M : int
@@ -27,6 +28,33 @@ def shared_docs(function):
     """Fill the ``{M}``, ``{sym}``, ``{xp_device}`` and ``{w}`` parts of ``function``'s docstring."""
     function.__doc__ = function.__doc__.format(**_DOC_PARTS)
     return function
+
+
+def scipy_for_numpy(window):
+    """``window``, whose NumPy calls (no ``xp`` or ``device``, host arguments only) run SciPy's own window.
+
+    On NumPy SciPy's window is the oracle itself and costs less per call (its
+    ``chebwin`` and ``kaiser_bessel_derived`` are also faster, BENCHMARKS.md);
+    ``window``'s Array API code serves every other library and device.
+    """
+    name = window.__name__
+
+    @functools.wraps(window)
+    def public(*args, **kwargs):
+        if kwargs.get("xp") is None and kwargs.get("device") is None:
+            rest = {k: v for k, v in kwargs.items() if k not in ("xp", "device")}
+            if _host(args) and _host(rest.values()):
+                import scipy.signal.windows
+
+                return getattr(scipy.signal.windows, name)(*args, **rest)
+        return window(*args, **kwargs)
+
+    return public
+
+
+def _host(values):
+    """Every value is a host value; tuples and lists (window specs, coefficients) looked into."""
+    return all(type(v) in HOST_TYPES and (type(v) not in (tuple, list) or _host(v)) for v in values)
 
 
 def window_length(M, float_error=TypeError):

@@ -2,10 +2,11 @@
 
 import math
 
-from gsci.signal.windows._common import indices, make_window, shared_docs
+from gsci.signal.windows._common import indices, make_window, scipy_for_numpy, shared_docs
 from gsci.signal.windows._cosine import cosine_sum
 
 
+@scipy_for_numpy
 @shared_docs
 def boxcar(M, sym=True, *, xp=None, device=None):
     """Boxcar (rectangular) window: all ones.
@@ -30,6 +31,7 @@ def boxcar(M, sym=True, *, xp=None, device=None):
     return make_window(M, sym, xp, device, lambda n, xp, device: xp.ones(n, dtype=xp.float64, device=device))
 
 
+@scipy_for_numpy
 @shared_docs
 def triang(M, sym=True, *, xp=None, device=None):
     """Triangular window, nonzero at its ends (unlike `bartlett`).
@@ -62,6 +64,7 @@ def triang(M, sym=True, *, xp=None, device=None):
     return make_window(M, sym, xp, device, samples, float_error=None)
 
 
+@scipy_for_numpy
 @shared_docs
 def bartlett(M, sym=True, *, xp=None, device=None):
     """Bartlett window: triangular, zero at its ends.
@@ -90,6 +93,7 @@ def bartlett(M, sym=True, *, xp=None, device=None):
     return make_window(M, sym, xp, device, samples, float_error=None)
 
 
+@scipy_for_numpy
 @shared_docs
 def parzen(M, sym=True, *, xp=None, device=None):
     """Parzen window: piecewise cubic, a B-spline of order 4.
@@ -120,6 +124,7 @@ def parzen(M, sym=True, *, xp=None, device=None):
     return make_window(M, sym, xp, device, samples, float_error=None)
 
 
+@scipy_for_numpy
 @shared_docs
 def bohman(M, sym=True, *, xp=None, device=None):
     """Bohman window: the convolution of two half-cosine lobes.
@@ -150,6 +155,7 @@ def bohman(M, sym=True, *, xp=None, device=None):
     return make_window(M, sym, xp, device, samples)
 
 
+@scipy_for_numpy
 @shared_docs
 def barthann(M, sym=True, *, xp=None, device=None):
     """Modified Bartlett-Hann window.
@@ -178,6 +184,7 @@ def barthann(M, sym=True, *, xp=None, device=None):
     return make_window(M, sym, xp, device, samples, float_error=None)
 
 
+@scipy_for_numpy
 @shared_docs
 def cosine(M, sym=True, *, xp=None, device=None):
     """Cosine (sine) window: ``sin(pi (n + 0.5) / M)``.
@@ -205,6 +212,7 @@ def cosine(M, sym=True, *, xp=None, device=None):
     return make_window(M, sym, xp, device, samples, float_error=None)
 
 
+@scipy_for_numpy
 @shared_docs
 def tukey(M, alpha=0.5, sym=True, *, xp=None, device=None):
     """Tukey (tapered cosine) window.
@@ -234,16 +242,19 @@ def tukey(M, alpha=0.5, sym=True, *, xp=None, device=None):
             return xp.ones(n, dtype=xp.float64, device=device)
         if alpha >= 1.0:
             return cosine_sum([0.5, 0.5])(n, xp, device)
-        k = indices(n, xp, device)
         taper = math.floor(alpha * (n - 1) / 2.0)
-        rise = 0.5 * (1 + xp.cos(xp.pi * (-1 + 2.0 * k / alpha / (n - 1))))
-        fall = 0.5 * (1 + xp.cos(xp.pi * (-2.0 / alpha + 1 + 2.0 * k / alpha / (n - 1))))
-        flat = xp.where(k >= n - taper - 1, fall, 1.0)
-        return xp.where(k <= taper, rise, flat)
+        # cosines only where the window tapers: most samples are 1
+        rising = indices(taper + 1, xp, device)
+        falling = indices(n, xp, device, start=n - taper - 1)
+        rise = 0.5 * (1 + xp.cos(xp.pi * (-1 + 2.0 * rising / alpha / (n - 1))))
+        fall = 0.5 * (1 + xp.cos(xp.pi * (-2.0 / alpha + 1 + 2.0 * falling / alpha / (n - 1))))
+        flat = xp.ones(n - 2 * (taper + 1), dtype=xp.float64, device=device)
+        return xp.concat((rise, flat, fall))
 
     return make_window(M, sym, xp, device, samples)
 
 
+@scipy_for_numpy
 @shared_docs
 def lanczos(M, *, sym=True, xp=None, device=None):
     """Lanczos (sinc) window: the main lobe of ``sinc(2 n / (M - 1) - 1)``.
@@ -279,6 +290,7 @@ def lanczos(M, *, sym=True, xp=None, device=None):
     return make_window(M, sym, xp, device, samples, float_error=None)
 
 
+@scipy_for_numpy
 @shared_docs
 def exponential(M, center=None, tau=1.0, sym=True, *, xp=None, device=None):
     """Exponential (Poisson) window, ``exp(-|n - center| / tau)``.
@@ -315,6 +327,7 @@ def exponential(M, center=None, tau=1.0, sym=True, *, xp=None, device=None):
     return make_window(M, sym, xp, device, samples, float_error=None)
 
 
+@scipy_for_numpy
 @shared_docs
 def gaussian(M, std, sym=True, *, xp=None, device=None):
     """Gaussian window, ``exp(-(n - (M - 1) / 2)**2 / (2 std**2))``.
@@ -345,6 +358,7 @@ def gaussian(M, std, sym=True, *, xp=None, device=None):
     return make_window(M, sym, xp, device, samples, float_error=None)
 
 
+@scipy_for_numpy
 @shared_docs
 def general_gaussian(M, p, sig, sym=True, *, xp=None, device=None):
     """Generalized Gaussian window, ``exp(-0.5 |(n - (M - 1) / 2) / sig|**(2 p))``.
