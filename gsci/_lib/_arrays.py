@@ -74,6 +74,11 @@ def device_kind(x, library):
 
 def is_array(value):
     """An array object of a supported library; Python scalars are not."""
+    kind = type(value)
+    if kind in _by_type:  # an array type seen before
+        return True
+    if kind in HOST_TYPES:
+        return kind is np.ndarray
     # type: a dtype such as np.float32; np.generic: a NumPy scalar, a number like SciPy's
     scalar = isinstance(value, (int, float, complex, bool, type, np.generic))
     return is_array_api_obj(value) and not scalar
@@ -135,8 +140,8 @@ def placement(data, operators=None):
 
 def moved_operators(operators, xp, like):
     """The NumPy arrays among ``operators``, as arrays of ``xp`` on ``like``'s device (copies)."""
-    place = device(like)
-    return {n: xp.asarray(a, copy=True, device=place) for n, a in operators.items() if _is_numpy(a)}
+    host = {n: a for n, a in operators.items() if _is_numpy(a)}
+    return {n: xp.asarray(a, copy=True, device=device(like)) for n, a in host.items()}
 
 
 def _is_numpy(a):
@@ -144,12 +149,17 @@ def _is_numpy(a):
 
 
 def _check_one_device(named_arrays):
-    placed = {name: device(x) for name, x in named_arrays.items()}
+    placed = {name: _device(x) for name, x in named_arrays.items()}
     placed = {name: d for name, d in placed.items() if d is not None}  # None: a tracer under jax.jit
     first, *others = placed.values() or [None]
     if any(d != first for d in others):
         devices = ", ".join(f"{name} on {d}" for name, d in placed.items())
         raise ValueError(f"arrays on different devices: {devices}; move them to one device")
+
+
+def _device(x):
+    """``device(x)``; a torch tensor's own attribute (array-api-compat's lookup costs a microsecond)."""
+    return x.device if is_torch_array(x) else device(x)
 
 
 def to_host(x, library, function):

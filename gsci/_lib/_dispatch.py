@@ -29,6 +29,7 @@ from gsci._lib._arrays import (
     placement,
     to_host,
 )
+from gsci._lib._torch_cpu import NUMPY, numpy_call
 
 PATHS = ("native", "kernel", "scipy")
 _KERNEL_LIBRARIES = ("cupy", "torch")  # they expose __cuda_array_interface__
@@ -50,6 +51,9 @@ class Declaration:
         for which it holds run SciPy's compiled code under "auto", where
         its fixed cost per call is lower, or its loop as fast as gsci's
         (measured in BENCHMARKS.md).
+    torch_as_numpy : torch CPU tensors outside autograd run as NumPy arrays
+        (zero-copy views; results back as tensors): for functions whose dtype
+        rules are NumPy's whatever the library, where NumPy's route is faster.
     """
 
     module: str
@@ -60,6 +64,7 @@ class Declaration:
     scipy_for: dict = dataclasses.field(default_factory=dict)
     operators: tuple = ()
     scipy_when: object = None
+    torch_as_numpy: bool = False
 
     def path(self, backend, library, device):
         """The path a call takes under ``backend`` for this library and device."""
@@ -93,7 +98,9 @@ def _have_numba_cuda():
     return importlib.util.find_spec("numba_cuda") is not None
 
 
-def gsci_function(module, arrays, *, operators=(), kernel=None, scipy_for=None, scipy_when=None):
+def gsci_function(
+    module, arrays, *, operators=(), kernel=None, scipy_for=None, scipy_when=None, torch_as_numpy=False
+):
     """Make ``native`` (SciPy's signature plus keyword-only ``xp``) a public function.
 
     ``arrays`` and ``operators`` name the parameters that may hold arrays
@@ -110,6 +117,7 @@ def gsci_function(module, arrays, *, operators=(), kernel=None, scipy_for=None, 
             scipy_for or {},
             tuple(operators),
             scipy_when,
+            torch_as_numpy,
         )
         signature = inspect.signature(native)
         public_signature = signature.replace(
@@ -185,7 +193,7 @@ def _wrapper(declaration, signature):
             lines.append(f"            return _scipy({call})")
         lines.append(f"        return _native({call}, xp=_numpy)")
     arguments = ", ".join(f"{p.name!r}: {p.name}" for p in parameters)
-    lines.append(f"    return _call(_declaration, {{{arguments}}})")
+    lines.append(f"    return _call(_declaration, {declaration.name}, {{{arguments}}})")
     scope = {
         "_defaults": [p.default for p in parameters],
         "_type": type,  # a parameter may be called "type" (detrend)
@@ -203,7 +211,7 @@ def _wrapper(declaration, signature):
     return scope[declaration.name]
 
 
-def _call(declaration, arguments):
+def _call(declaration, public, arguments):
     backend = _backends.current_backend()
     delegate = _backends.delegate(backend)
     if delegate is not None:
@@ -217,6 +225,14 @@ def _call(declaration, arguments):
     path = declaration.path(backend, library, "cpu" if first is None else device_kind(first, library))
     if path == "scipy":
         return _call_scipy(declaration, arguments, {**data, **operators}, xp, first)
+    if library == "torch" and path == "native" and declaration.torch_as_numpy:
+        # torch CPU tensors outside autograd run as NumPy (zero copy): NumPy's route, SciPy's where declared
+        tensors = {n: a for n, a in {**data, **operators}.items() if not isinstance(a, np.ndarray)}
+        run = public if backend == "auto" else functools.partial(declaration.native, xp=NUMPY)
+        writable = {n: a.copy() for n, a in operators.items() if n not in tensors and not a.flags.writeable}
+        result = numpy_call(run, {**arguments, **writable}, tensors)  # SciPy's loops refuse read-only
+        if result is not None:
+            return result
     if library not in ("numpy", "dask"):  # Dask takes NumPy operators as they are: constants of its graph
         arguments.update(moved_operators(operators, xp, first))
     implementation = declaration.kernel if path == "kernel" else declaration.native

@@ -1,4 +1,4 @@
-"""Torch CPU tensors outside autograd are computed on zero-copy NumPy views.
+"""Torch CPU tensors outside autograd are computed on zero-copy NumPy views (the dispatcher's rule).
 
 Why: measured here, NumPy with SciPy's multithreaded FFT beats torch's CPU
 kernels on small transforms (fftconvolve 1000 x 1000: 0.74x of SciPy in
@@ -24,5 +24,35 @@ def numpy_views(*tensors):
 
 
 def as_torch(array):
-    """NumPy result ``array`` as a torch tensor sharing its memory."""
+    """NumPy result ``array`` as a torch tensor sharing its memory (copied if its strides are negative)."""
+    if any(stride < 0 for stride in array.strides):
+        array = np.ascontiguousarray(array)
     return sys.modules["torch"].from_numpy(array)
+
+
+def numpy_call(function, arguments, tensors):
+    """``function(**arguments)`` with the torch tensors among ``arguments`` (``tensors``, by name) as
+    NumPy views when all are on the CPU outside autograd, its NumPy results back as tensors; else None.
+    """
+    views = numpy_views(*tensors.values())
+    if views is None:
+        return None
+    given = dict(zip(tensors, views, strict=True))
+    dtypes = {n: _numpy_dtype(v) for n, v in arguments.items() if isinstance(v, sys.modules["torch"].dtype)}
+    result = function(**{**arguments, **given, **dtypes})
+    return _as_tensors(result, {id(view): tensors[name] for name, view in given.items()})
+
+
+def _numpy_dtype(dtype):
+    """The NumPy dtype of torch dtype ``dtype`` (an ``output=`` argument, say)."""
+    return sys.modules["torch"].empty(0, dtype=dtype).numpy().dtype
+
+
+def _as_tensors(result, originals):
+    """NumPy arrays in ``result`` (or a tuple of them) as tensors; a view of an argument is that argument."""
+    if isinstance(result, tuple):
+        return tuple(_as_tensors(r, originals) for r in result)
+    if not isinstance(result, np.ndarray):
+        return result
+    original = originals.get(id(result))
+    return as_torch(result) if original is None else original

@@ -334,6 +334,7 @@ def _laplace_kernel(input, output=None, mode="reflect", cval=0.0, *, axes=None, 
     operators=("weights",),
     kernel=_correlate1d_kernel,
     scipy_when=_SCIPY_IS_FASTER,
+    torch_as_numpy=True,
 )
 def correlate1d(input, weights, axis=-1, output=None, mode="reflect", cval=0.0, origin=0, *, xp):
     """Calculate a 1-D correlation along the given axis.
@@ -394,6 +395,7 @@ def correlate1d(input, weights, axis=-1, output=None, mode="reflect", cval=0.0, 
     operators=("weights",),
     kernel=_convolve1d_kernel,
     scipy_when=_SCIPY_IS_FASTER,
+    torch_as_numpy=True,
 )
 def convolve1d(input, weights, axis=-1, output=None, mode="reflect", cval=0.0, origin=0, *, xp):
     """Calculate a 1-D convolution along the given axis.
@@ -438,7 +440,11 @@ def convolve1d(input, weights, axis=-1, output=None, mode="reflect", cval=0.0, o
 
 
 @gsci_function(
-    "ndimage", arrays=("input", "output"), kernel=_laplace_kernel, scipy_when=fewer_elements(2**15)
+    "ndimage",
+    arrays=("input", "output"),
+    kernel=_laplace_kernel,
+    scipy_when=fewer_elements(2**15),
+    torch_as_numpy=True,
 )
 def laplace(input, output=None, mode="reflect", cval=0.0, *, axes=None, xp):
     """N-D Laplace filter based on approximate second derivatives.

@@ -20,7 +20,6 @@ from gsci._lib._compat import (
     is_numpy_namespace,
     is_torch_namespace,
 )
-from gsci._lib._torch_cpu import NUMPY, as_torch, numpy_views
 from gsci.ndimage._boundary import CONSTANT, source_indices
 
 SECOND_DIFFERENCE = (1.0, -2.0, 1.0)
@@ -28,9 +27,6 @@ SECOND_DIFFERENCE = (1.0, -2.0, 1.0)
 
 def correlate(x, w, axis, code, cval, origin, xp):
     """``x`` correlated with taps ``w`` (1-d, x's dtype) along ``axis``, SciPy's alignment."""
-    views = numpy_views(x, w)
-    if views is not None:
-        return as_torch(correlate(*views, axis, code, cval, origin, NUMPY))
     before = w.shape[0] // 2 + origin
     after = w.shape[0] - 1 - before
     if is_numpy_namespace(xp) and _have_numba():
@@ -133,9 +129,6 @@ def _valid_block(block, w, axis):
 
 def laplace(x, axes, codes, cval, xp):
     """Sum over ``axes`` of the second difference [1, -2, 1], each axis with its boundary code."""
-    views = numpy_views(x)
-    if views is not None:
-        return as_torch(laplace(*views, axes, codes, cval, NUMPY))
     if not _updates_views_in_place(x, xp):
         w = xp.asarray(SECOND_DIFFERENCE, dtype=x.dtype, device=device(x))
         parts = [correlate(x, w, axis, code, cval, 0, xp) for axis, code in zip(axes, codes, strict=True)]

@@ -8,13 +8,13 @@ from gsci._lib._arrays import as_array
 from gsci._lib._compat import device, is_dask_namespace, is_numpy_namespace, size
 from gsci._lib._dispatch import fewer_elements, gsci_function
 from gsci._lib._fft import fft_module, next_fast_len
-from gsci._lib._torch_cpu import NUMPY, as_torch, numpy_views
 
 _MODES = ("full", "same", "valid")
 _MIN_BLOCK_FFT = 2**14  # shorter overlap-add blocks cost more in per-transform overhead than they save
 
 
-@gsci_function("signal", arrays=("in1", "in2"), scipy_when=fewer_elements(64))  # SciPy's fixed cost is lower
+# below 64 elements SciPy's fixed cost is lower; torch CPU tensors run NumPy's multithreaded FFTs
+@gsci_function("signal", arrays=("in1", "in2"), scipy_when=fewer_elements(64), torch_as_numpy=True)
 def fftconvolve(in1, in2, mode="full", axes=None, *, xp):
     """Convolve two N-dimensional arrays using FFTs.
 
@@ -139,9 +139,6 @@ def _multiply(in1, in2, xp):
 
 def _full_convolution(in1, in2, axes, xp):
     """The 'full' convolution over ``axes``; the other axes broadcast."""
-    views = numpy_views(in1, in2)
-    if views is not None:
-        return as_torch(_full_convolution(*views, axes, NUMPY))
     if not axes:
         return _multiply(in1, in2, xp)
     complex_result = xp.isdtype(in1.dtype, "complex floating") or xp.isdtype(in2.dtype, "complex floating")

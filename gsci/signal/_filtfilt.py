@@ -338,7 +338,12 @@ def _sosfiltfilt_kernel(sos, x, axis=-1, padtype="odd", padlen=None, *, xp):
 
 # below 2^17 samples SciPy costs less per call; above, the fused kernel is faster (BENCHMARKS.md)
 @gsci_function(
-    "signal", arrays=("x",), operators=("b", "a"), kernel=_filtfilt_kernel, scipy_when=fewer_elements(2**17)
+    "signal",
+    arrays=("x",),
+    operators=("b", "a"),
+    kernel=_filtfilt_kernel,
+    scipy_when=fewer_elements(2**17),
+    torch_as_numpy=True,
 )
 def filtfilt(b, a, x, axis=-1, padtype="odd", padlen=None, method="pad", irlen=None, *, xp):
     """Apply a digital filter forward and backward to a signal (`scipy.signal.filtfilt`).
@@ -418,7 +423,7 @@ def filtfilt(b, a, x, axis=-1, padtype="odd", padlen=None, method="pad", irlen=N
     return _fastest(run, xp, b, a, x)
 
 
-@gsci_function("signal", arrays=("x",), operators=("sos",), kernel=_sosfiltfilt_kernel)
+@gsci_function("signal", arrays=("x",), operators=("sos",), kernel=_sosfiltfilt_kernel, torch_as_numpy=True)
 def sosfiltfilt(sos, x, axis=-1, padtype="odd", padlen=None, *, xp):
     """A forward-backward digital filter using cascaded second-order sections (`scipy.signal.sosfiltfilt`).
 

@@ -23,7 +23,6 @@ from gsci._lib._compat import (
     is_torch_namespace,
 )
 from gsci._lib._dispatch import gsci_function, one_line_or_fewer_elements
-from gsci._lib._torch_cpu import NUMPY, as_torch, numpy_views
 from gsci.signal import _iir_xp
 
 _SUPPORTED = ("float32", "float64", "complex64", "complex128")
@@ -70,8 +69,8 @@ def _concrete(a, xp):
 def _fastest(run, xp, *arrays):
     """``run(*arrays, xp=..., engine=...)`` on the fastest engine for where ``arrays`` live.
 
-    NumPy arrays, and torch CPU tensors outside autograd (as zero-copy NumPy
-    views), run the Numba CPU kernel `gsci.kernels.iir_cpu`: SciPy's rounding,
+    NumPy arrays (torch CPU tensors outside autograd arrive as such: the
+    dispatcher's ``torch_as_numpy``) run the Numba CPU kernel `gsci.kernels.iir_cpu`: SciPy's rounding,
     a channel per core, 1.0-2.5x SciPy's compiled loop (BENCHMARKS.md). So do
     JAX arrays on the CPU, through a callback that works under ``jax.jit``
     (`_filter_sections_on_jax_cpu`). Other arrays run `gsci.signal._iir_xp`:
@@ -82,14 +81,7 @@ def _fastest(run, xp, *arrays):
         return run(*arrays, xp=xp, engine=_filter_sections_on_cpu)
     if is_jax_namespace(xp) and _jax_on_cpu():
         return run(*arrays, xp=xp, engine=_filter_sections_on_jax_cpu)
-    views = numpy_views(*(a for a in arrays if is_array(a))) if is_torch_namespace(xp) else None
-    if views is None:
-        return run(*arrays, xp=xp, engine=_iir_xp.filter_sections)
-    views = iter(views)
-    result = run(
-        *(next(views) if is_array(a) else a for a in arrays), xp=NUMPY, engine=_filter_sections_on_cpu
-    )
-    return tuple(map(as_torch, result)) if isinstance(result, tuple) else as_torch(result)
+    return run(*arrays, xp=xp, engine=_iir_xp.filter_sections)
 
 
 def _jax_on_cpu():
@@ -535,6 +527,7 @@ def _sosfilt_kernel(sos, x, axis=-1, zi=None, *, xp):
     operators=("b", "a", "zi"),
     kernel=_lfilter_kernel,
     scipy_when=_ONE_LINE_OR_LITTLE,
+    torch_as_numpy=True,
 )
 def lfilter(b, a, x, axis=-1, zi=None, *, xp):
     """Filter data along one dimension with an IIR or FIR filter (`scipy.signal.lfilter`).
@@ -599,7 +592,12 @@ def lfilter(b, a, x, axis=-1, zi=None, *, xp):
 
 
 @gsci_function(
-    "signal", arrays=("x",), operators=("sos", "zi"), kernel=_sosfilt_kernel, scipy_when=_ONE_LINE_OR_LITTLE
+    "signal",
+    arrays=("x",),
+    operators=("sos", "zi"),
+    kernel=_sosfilt_kernel,
+    scipy_when=_ONE_LINE_OR_LITTLE,
+    torch_as_numpy=True,
 )
 def sosfilt(sos, x, axis=-1, zi=None, *, xp):
     """Filter data along one dimension using cascaded second-order sections (`scipy.signal.sosfilt`).

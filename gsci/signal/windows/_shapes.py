@@ -242,14 +242,12 @@ def tukey(M, alpha=0.5, sym=True, *, xp=None, device=None):
             return xp.ones(n, dtype=xp.float64, device=device)
         if alpha >= 1.0:
             return cosine_sum([0.5, 0.5])(n, xp, device)
+        k = indices(n, xp, device)
         taper = math.floor(alpha * (n - 1) / 2.0)
-        # cosines only where the window tapers: most samples are 1
-        rising = indices(taper + 1, xp, device)
-        falling = indices(n, xp, device, start=n - taper - 1)
-        rise = 0.5 * (1 + xp.cos(xp.pi * (-1 + 2.0 * rising / alpha / (n - 1))))
-        fall = 0.5 * (1 + xp.cos(xp.pi * (-2.0 / alpha + 1 + 2.0 * falling / alpha / (n - 1))))
-        flat = xp.ones(n - 2 * (taper + 1), dtype=xp.float64, device=device)
-        return xp.concat((rise, flat, fall))
+        rise = 0.5 * (1 + xp.cos(xp.pi * (-1 + 2.0 * k / alpha / (n - 1))))
+        fall = 0.5 * (1 + xp.cos(xp.pi * (-2.0 / alpha + 1 + 2.0 * k / alpha / (n - 1))))
+        flat = xp.where(k >= n - taper - 1, fall, 1.0)
+        return xp.where(k <= taper, rise, flat)
 
     return make_window(M, sym, xp, device, samples)
 
