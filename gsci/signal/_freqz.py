@@ -100,7 +100,7 @@ def freqz(b, a=1, worN=512, whole=False, plot=None, fs=2 * math.pi, include_nyqu
 def freqz_sos(sos, worN=512, whole=False, fs=2 * math.pi, *, xp):
     """Compute the frequency response of a digital filter in SOS format (`scipy.signal.freqz_sos`).
 
-    ``H(z)`` is the product over sections of ``B_k(z) / A_k(z)``, evaluated for all sections at once.
+    ``H(z)`` is the product over sections of ``B_k(z) / A_k(z)``, each evaluated at every frequency at once.
 
     Parameters
     ----------
@@ -133,9 +133,11 @@ def freqz_sos(sos, worN=512, whole=False, fs=2 * math.pi, *, xp):
     fs = _sampling_frequency(fs)
     n = _number_of_frequencies(worN)
     w = _radians(worN, n, whole, False, fs, sos.dtype, xp, device_of(sos))
-    zm1 = _unit_circle(w, xp)[..., None]  # the last axis runs over sections
-    numerators, denominators = xp.moveaxis(sos[:, :3], 0, -1), xp.moveaxis(sos[:, 3:], 0, -1)
-    h = xp.prod(_polyval(zm1, numerators, xp) / _polyval(zm1, denominators, xp), axis=-1)
+    zm1 = _unit_circle(w, xp)
+    h = None
+    for k in range(sos.shape[0]):  # a few sections; section by section, as SciPy multiplies them
+        section = _polyval(zm1, sos[k, :3], xp) / _polyval(zm1, sos[k, 3:], xp)
+        h = section if h is None else h * section
     return w * (fs / (2 * math.pi)), h
 
 

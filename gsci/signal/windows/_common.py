@@ -41,20 +41,31 @@ def scipy_for_numpy(window):
 
     @functools.wraps(window)
     def public(*args, **kwargs):
-        if kwargs.get("xp") is None and kwargs.get("device") is None:
-            rest = {k: v for k, v in kwargs.items() if k not in ("xp", "device")}
-            if _host(args) and _host(rest.values()):
-                import scipy.signal.windows
-
-                return getattr(scipy.signal.windows, name)(*args, **rest)
+        if kwargs and ("xp" in kwargs or "device" in kwargs):
+            if kwargs.get("xp") is not None or kwargs.get("device") is not None:
+                return window(*args, **kwargs)
+            kwargs = {k: v for k, v in kwargs.items() if k not in ("xp", "device")}
+        if _host(args) and _host(kwargs.values()):
+            return _scipy_window(name)(*args, **kwargs)
         return window(*args, **kwargs)
 
     return public
 
 
+@functools.cache
+def _scipy_window(name):
+    import scipy.signal.windows
+
+    return getattr(scipy.signal.windows, name)
+
+
 def _host(values):
     """Every value is a host value; tuples and lists (window specs, coefficients) looked into."""
-    return all(type(v) in HOST_TYPES and (type(v) not in (tuple, list) or _host(v)) for v in values)
+    for v in values:
+        kind = type(v)
+        if kind not in HOST_TYPES or ((kind is tuple or kind is list) and not _host(v)):
+            return False
+    return True
 
 
 def window_length(M, float_error=TypeError):
