@@ -349,6 +349,7 @@ def correlate1d(input, weights, axis=-1, output=None, mode="reflect", cval=0.0, 
         The input array (bool, integer, float32/float64 or complex).
     weights : array_like
         1-D sequence of numbers.
+        NumPy arrays and sequences are accepted with `input` of any library: they move to its device.
     axis : int, optional
         The axis of `input` along which to calculate. Default is -1.
     output : array or dtype, optional
@@ -409,6 +410,7 @@ def convolve1d(input, weights, axis=-1, output=None, mode="reflect", cval=0.0, o
         The input array (bool, integer, float32/float64 or complex).
     weights : array_like
         1-D sequence of numbers.
+        NumPy arrays and sequences are accepted with `input` of any library: they move to its device.
     axis : int, optional
         The axis of `input` along which to calculate. Default is -1.
     output : array or dtype, optional

@@ -356,9 +356,11 @@ def filtfilt(b, a, x, axis=-1, padtype="odd", padlen=None, method="pad", irlen=N
     ----------
     b : (N,) array_like
         The numerator coefficient vector of the filter.
+        NumPy arrays and sequences are accepted with `x` of any library: they move to its device.
     a : (N,) array_like
         The denominator coefficient vector of the filter. If ``a[0]`` is not
         1, both `a` and `b` are normalized by ``a[0]``.
+        NumPy arrays and sequences are accepted with `x` of any library: they move to its device.
     x : array_like
         The array of data to be filtered.
     axis : int, optional
@@ -432,6 +434,7 @@ def sosfiltfilt(sos, x, axis=-1, padtype="odd", padlen=None, *, xp):
     sos : array_like
         Array of second-order filter coefficients, shape ``(n_sections, 6)``:
         ``[b0, b1, b2, a0, a1, a2]`` per row, with ``a0 == 1``.
+        NumPy arrays and sequences are accepted with `x` of any library: they move to its device.
     x : array_like
         The array of data to be filtered.
     axis : int, optional

@@ -539,9 +539,11 @@ def lfilter(b, a, x, axis=-1, zi=None, *, xp):
     ----------
     b : array_like
         The numerator coefficient vector in a 1-D sequence.
+        NumPy arrays and sequences are accepted with `x` of any library: they move to its device.
     a : array_like
         The denominator coefficient vector in a 1-D sequence. If ``a[0]`` is
         not 1, both `a` and `b` are normalized by ``a[0]``.
+        NumPy arrays and sequences are accepted with `x` of any library: they move to its device.
     x : array_like
         An N-dimensional input array.
     axis : int, optional
@@ -551,6 +553,7 @@ def lfilter(b, a, x, axis=-1, zi=None, *, xp):
         Initial conditions for the filter delays, of ``x``'s shape with
         ``x.shape[axis]`` replaced by ``max(len(a), len(b)) - 1`` (other
         lengths may be 1). None (default) means initial rest.
+        NumPy arrays and sequences are accepted with `x` of any library: they move to its device.
 
     Returns
     -------
@@ -607,6 +610,7 @@ def sosfilt(sos, x, axis=-1, zi=None, *, xp):
     sos : array_like
         Array of second-order filter coefficients, shape ``(n_sections, 6)``:
         ``[b0, b1, b2, a0, a1, a2]`` per row, with ``a0 == 1``.
+        NumPy arrays and sequences are accepted with `x` of any library: they move to its device.
     x : array_like
         An N-dimensional input array.
     axis : int, optional
@@ -616,6 +620,7 @@ def sosfilt(sos, x, axis=-1, zi=None, *, xp):
         Initial conditions for the cascaded filter delays, of shape
         ``(n_sections, ..., 2, ...)``: ``x``'s shape with ``x.shape[axis]``
         replaced by 2, after a leading ``n_sections``.
+        NumPy arrays and sequences are accepted with `x` of any library: they move to its device.
 
     Returns
     -------
@@ -648,6 +653,7 @@ def lfiltic(b, a, y, x=None, *, xp):
     ----------
     b, a : array_like
         The filter's numerator and denominator coefficients (1-D).
+        NumPy arrays and sequences are accepted with `y` of any library: they move to its device.
     y : array_like
         The past outputs, newest first: ``y = [y[-1], y[-2], ..., y[-N]]``
         with ``N = len(a) - 1``; zero-padded if shorter.

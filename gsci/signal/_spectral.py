@@ -323,6 +323,7 @@ def csd(
         A window name or (name, parameters) tuple for `get_window` (periodic
         windows), or the window itself: a 1-D array of ``nperseg`` samples of
         the input's library. Default: ``'hann_periodic'``.
+        A window array may also be NumPy's or a sequence: it moves to the data's device.
     nperseg : int, optional
         Samples per segment. Default: the window's length for an array
         window, else 256, reduced (with a ``UserWarning``) to the signal's
@@ -460,6 +461,7 @@ def periodogram(
     window : str, tuple, array or None, optional
         As in `csd`; an array must have ``x.shape[axis]`` samples (``nfft``
         if shorter). Default: ``'boxcar'`` (also for None).
+        A window array may also be NumPy's or a sequence: it moves to the data's device.
     nfft : int, optional
         FFT length: longer than the signal zero-pads it, shorter truncates
         it. Default: the signal's length.
@@ -710,6 +712,7 @@ def spectrogram(
         A window name or (name, parameters) tuple for `get_window`, or the
         window itself: a 1-D array of the input's library. Default: a
         periodic Tukey window with shape parameter 0.25.
+        A window array may also be NumPy's or a sequence: it moves to the data's device.
     nperseg : int, optional
         Samples per segment. Default: the window's length for an array
         window, else 256, reduced (with a ``UserWarning``) to the signal's
@@ -817,6 +820,7 @@ def stft(
         A window name or (name, parameters) tuple for `get_window`, or the
         window itself: a 1-D array of ``nperseg`` samples of the input's
         library. Default: ``'hann_periodic'``.
+        A window array may also be NumPy's or a sequence: it moves to the data's device.
     nperseg : int, optional
         Samples per segment, reduced (with a ``UserWarning``) to the
         signal's length when longer. Default: 256.
@@ -1021,6 +1025,7 @@ def istft(
         The window `stft` used: a name or (name, parameters) tuple for
         `get_window`, or a 1-D array of ``nperseg`` samples. Default:
         ``'hann_periodic'``.
+        A window array may also be NumPy's or a sequence: it moves to the data's device.
     nperseg : int, optional
         Samples per segment; needed when it was odd or ``nfft > nperseg``.
         Default: ``2 * (Zxx.shape[freq_axis] - 1)`` for one-sided input,
