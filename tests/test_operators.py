@@ -118,3 +118,14 @@ def test_host_window_with_istft_of_every_library(xp):
     expected = scipy.signal.istft(spectra, window=SPECTRAL_WINDOW, nperseg=32)
     got = gsci.signal.istft(xp.asarray(spectra, chunks=_uneven(spectra)), window=SPECTRAL_WINDOW, nperseg=32)
     assert_matches(got, expected, xp)
+
+
+def test_zero_dimensional_torch_results_stay_tensors():
+    """NumPy makes 0-d results scalars; a torch CPU call run as NumPy gives 0-d tensors back."""
+    torch = pytest.importorskip("torch")
+    from helpers import Library
+
+    got = gsci.signal.fftconvolve(
+        torch.tensor(2.0, dtype=torch.float64), torch.tensor(3.0, dtype=torch.float64)
+    )
+    assert_matches(got, scipy.signal.fftconvolve(np.float64(2.0), np.float64(3.0)), Library.named("torch"))

@@ -49,9 +49,14 @@ def _numpy_dtype(dtype):
 
 
 def _as_tensors(result, originals):
-    """NumPy arrays in ``result`` (or a tuple of them) as tensors; a view of an argument is that argument."""
+    """NumPy arrays in ``result`` (or a tuple of them) as tensors; a view of an argument is that argument.
+
+    A NumPy scalar (what NumPy makes of 0-d results) becomes a 0-d tensor.
+    """
     if isinstance(result, tuple):
         return tuple(_as_tensors(r, originals) for r in result)
+    if isinstance(result, np.generic):
+        return as_torch(np.asarray(result))
     if not isinstance(result, np.ndarray):
         return result
     original = originals.get(id(result))
