@@ -10,6 +10,8 @@ checks it).
 
 from dataclasses import dataclass
 
+import gsci.signal.windows
+
 SIGNALTOOLS = "signal/tests/test_signaltools.py"
 SPECTRAL = "signal/tests/test_spectral.py"
 FILTER_DESIGN = "signal/tests/test_filter_design.py"
@@ -29,37 +31,7 @@ class Family:
         return [*self.tests, *(["-k", self.keyword] if self.keyword else [])]
 
 
-WINDOWS = tuple(
-    f"signal.windows.{name}"
-    for name in (
-        "barthann",
-        "bartlett",
-        "blackman",
-        "blackmanharris",
-        "bohman",
-        "boxcar",
-        "chebwin",
-        "cosine",
-        "dpss",
-        "exponential",
-        "flattop",
-        "gaussian",
-        "general_cosine",
-        "general_gaussian",
-        "general_hamming",
-        "get_window",
-        "hamming",
-        "hann",
-        "kaiser",
-        "kaiser_bessel_derived",
-        "lanczos",
-        "nuttall",
-        "parzen",
-        "taylor",
-        "triang",
-        "tukey",
-    )
-)
+WINDOWS = tuple(f"signal.windows.{name}" for name in gsci.signal.windows.__all__)  # test_windows.py, whole
 
 # Tests of test_filters.py whose body (or parameter) calls correlate1d, convolve1d or laplace.
 NDIMAGE_FILTER_TESTS = (
