@@ -15,7 +15,7 @@ from gsci._lib._compat import (
 from gsci._lib._warnings import warn_at_caller
 
 LIBRARIES = ("numpy", "array_api_strict", "torch", "jax", "dask", "cupy")
-_NUMPY = array_namespace(np.empty(0))
+NUMPY = array_namespace(np.empty(0))
 # Types of NumPy data and host values: a call with only these is a NumPy call (the dispatcher's fast path).
 HOST_TYPES = frozenset(
     {np.ndarray, type(None), bool, int, float, complex, str, list, tuple, type, *np.sctypeDict.values()}
@@ -87,7 +87,7 @@ def is_array(value):
 def requested_namespace(xp):
     """The compat namespace for an ``xp=`` argument: None (NumPy), a library module or a compat namespace."""
     if xp is None:
-        return _NUMPY
+        return NUMPY
     return _library_and_namespace(xp.empty(0))[1]
 
 
@@ -121,11 +121,12 @@ def placement(data, operators=None):
     if not data:
         data = {n: a for n, a in operators.items() if not isinstance(a, np.ndarray)} or operators
     if not data:
-        return _NUMPY, "numpy", None
+        return NUMPY, "numpy", None
     found = {name: _library_and_namespace(x) for name, x in data.items()}
     (library, xp), *others = found.values()
-    same = {n: a for n, a in operators.items() if n not in data and _library_and_namespace(a)[0] == library}
-    foreign = {n: a for n, a in operators.items() if n not in data and n not in same and not _is_numpy(a)}
+    given = {n: a for n, a in operators.items() if n not in data}
+    same = {n: a for n, a in given.items() if _library_and_namespace(a)[0] == library}
+    foreign = {n: a for n, a in given.items() if n not in same and not isinstance(a, np.ndarray)}
     if foreign or any(other_library != library for other_library, _ in others):
         named = {**found, **{n: _library_and_namespace(a) for n, a in foreign.items()}}
         libraries = ", ".join(f"{name} is {lib}" for name, (lib, _) in named.items())
@@ -140,12 +141,8 @@ def placement(data, operators=None):
 
 def moved_operators(operators, xp, like):
     """The NumPy arrays among ``operators``, as arrays of ``xp`` on ``like``'s device (copies)."""
-    host = {n: a for n, a in operators.items() if _is_numpy(a)}
+    host = {n: a for n, a in operators.items() if isinstance(a, np.ndarray)}
     return {n: xp.asarray(a, copy=True, device=device(like)) for n, a in host.items()}
-
-
-def _is_numpy(a):
-    return isinstance(a, np.ndarray)
 
 
 def _check_one_device(named_arrays):

@@ -19,17 +19,17 @@ from gsci._lib import _backends
 from gsci._lib._arrays import (
     HOST_TYPES,
     LIBRARIES,
+    NUMPY,
     device,
     device_kind,
     from_host,
     is_array,
     library_of,
     moved_operators,
-    namespace_of,
     placement,
     to_host,
 )
-from gsci._lib._torch_cpu import NUMPY, numpy_call
+from gsci._lib._torch_cpu import numpy_call
 
 PATHS = ("native", "kernel", "scipy")
 _KERNEL_LIBRARIES = ("cupy", "torch")  # they expose __cuda_array_interface__
@@ -202,7 +202,7 @@ def _wrapper(declaration, signature):
         "_backend": _backends.current_backend_getter(),
         "_declaration": declaration,
         "_native": declaration.native,
-        "_numpy": namespace_of({}),
+        "_numpy": NUMPY,
         "_call": _call,
     }
     if numpy_path == "scipy" or declaration.scipy_when is not None:

@@ -11,9 +11,7 @@ import sys
 
 import numpy as np
 
-from gsci._lib._compat import array_namespace, is_torch_array
-
-NUMPY = array_namespace(np.empty(0))
+from gsci._lib._compat import is_torch_array
 
 
 def numpy_views(*tensors):

@@ -15,14 +15,12 @@ import string
 
 import numpy as np
 
-from gsci._lib._arrays import as_array, from_host, is_array, library_of, to_host
+from gsci._lib._arrays import NUMPY, as_array, from_host, is_array, library_of, to_host
 from gsci._lib._compat import device, is_dask_array, is_dask_namespace, is_numpy_namespace
 from gsci._lib._dispatch import fewer_elements, gsci_function
-from gsci._lib._torch_cpu import NUMPY
 from gsci.signal._iir import (
     _at_least_1d,
     _checked_sos,
-    _coefficients,
     _computed,
     _concrete,
     _fastest,
@@ -49,7 +47,7 @@ def _filtfilt(b, a, x, axis, padtype, padlen, method, irlen, xp, engine):
     if method == "gust":
         return _gust_on_host(b, a, x, axis, irlen, xp)
     x = as_array(x, xp)
-    b, a = _at_least_1d(_coefficients(b, xp, x), xp), _at_least_1d(_coefficients(a, xp, x), xp)
+    b, a = _at_least_1d(as_array(b, xp, x), xp), _at_least_1d(as_array(a, xp, x), xp)
     edge = _pad_length(padtype, padlen, _length(x, axis), taps=max(a.shape[0], b.shape[0]))
     if b.ndim != 1:
         raise ValueError(f"Numerator b must be 1-D; got {b.shape=}")
@@ -114,7 +112,7 @@ def _filtfilt_computation(b, a, x, *, axis, edge, padtype, order, coefficient_dt
 
 def _sosfiltfilt(sos, x, axis, padtype, padlen, xp, engine):
     x = as_array(x, xp)
-    sos = _checked_sos(_coefficients(sos, xp, x), xp)
+    sos = _checked_sos(as_array(sos, xp, x), xp)
     if x.ndim == 0:
         raise ValueError("x must be at least 1-D")
     taps = _sos_taps(sos, xp) if padlen is None else None

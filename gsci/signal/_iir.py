@@ -28,13 +28,6 @@ from gsci.signal import _iir_xp
 _SUPPORTED = ("float32", "float64", "complex64", "complex128")
 
 
-def _coefficients(value, xp, like):
-    """Arrays as they are; sequences through NumPy (so floats are float64) onto ``like``'s device."""
-    if is_array(value):
-        return value
-    return xp.asarray(np.asarray(value), device=device(like))
-
-
 def _numpy_result_dtype(xp, *arrays):
     """The dtype NumPy (so SciPy) promotes ``arrays`` to, as ``xp``'s dtype, and its NumPy name."""
     names = [str(a.dtype).rsplit(".", 1)[-1] for a in arrays if a is not None]
@@ -127,8 +120,8 @@ def _filter_sections_on_cpu(b, a, x, zi, xp):
 
 def _lfilter(b, a, x, axis, zi, xp, engine):
     x = as_array(x, xp)
-    b, a = _coefficients(b, xp, x), _coefficients(a, xp, x)
-    zi = None if zi is None else _coefficients(zi, xp, x)
+    b, a = as_array(b, xp, x), as_array(a, xp, x)
+    zi = None if zi is None else as_array(zi, xp, x)
     b = xp.reshape(b, (1,)) if b.ndim == 0 else b
     a = xp.reshape(a, (1,)) if a.ndim == 0 else a
     if b.ndim != 1 or b.shape[0] == 0:
@@ -361,8 +354,8 @@ def _padded(c, length, xp):
 
 def _sosfilt(sos, x, axis, zi, xp, engine):
     x = as_array(x, xp)
-    sos = _coefficients(sos, xp, x)
-    zi = None if zi is None else _coefficients(zi, xp, x)
+    sos = as_array(sos, xp, x)
+    zi = None if zi is None else as_array(zi, xp, x)
     if x.ndim == 0:
         raise ValueError("x must be at least 1-D")
     sos = _checked_sos(sos, xp)
@@ -680,15 +673,15 @@ def lfiltic(b, a, y, x=None, *, xp):
     [1.0]
     """
     like = next((v for v in (b, a, y, x) if is_array(v)), np.empty(0))
-    b, a = _at_least_1d(_coefficients(b, xp, like), xp), _at_least_1d(_coefficients(a, xp, like), xp)
+    b, a = _at_least_1d(as_array(b, xp, like), xp), _at_least_1d(as_array(a, xp, like), xp)
     if a.ndim > 1:
         raise ValueError("Filter coefficients `a` must be 1-D.")
     if b.ndim > 1:
         raise ValueError("Filter coefficients `b` must be 1-D.")
     if a.shape[0] == 0:
         raise ValueError("There must be at least one `a` coefficient.")
-    y = _coefficients(y, xp, like)
-    x = None if x is None else _coefficients(x, xp, like)
+    y = as_array(y, xp, like)
+    x = None if x is None else as_array(x, xp, like)
     dtype = xp.result_type(*(c for c in (b, a, y, x) if c is not None))
     if xp.isdtype(dtype, ("bool", "integral")):
         dtype = xp.float64
@@ -747,8 +740,8 @@ def lfilter_zi(b, a, *, xp):
     """
     like = next((v for v in (b, a) if is_array(v)), np.empty(0))
     b, a = (
-        _float_coefficients(_coefficients(b, xp, like), xp),
-        _float_coefficients(_coefficients(a, xp, like), xp),
+        _float_coefficients(as_array(b, xp, like), xp),
+        _float_coefficients(as_array(a, xp, like), xp),
     )
     b = xp.reshape(b, (1,)) if b.ndim == 0 else b
     a = xp.reshape(a, (1,)) if a.ndim == 0 else a
@@ -809,7 +802,7 @@ def sosfilt_zi(sos, *, xp):
     >>> sosfilt_zi([[1.0, 0.0, 0.0, 1.0, -0.5, 0.0]]).tolist()
     [[1.0, 0.0]]
     """
-    sos = _float_coefficients(_coefficients(sos, xp, np.empty(0)), xp)
+    sos = _float_coefficients(as_array(sos, xp, np.empty(0)), xp)
     if sos.ndim != 2 or sos.shape[1] != 6:
         raise ValueError(f"sos must be shape (n_sections, 6), got {sos.shape=}")
     return _computed(_sosfilt_zi_computation, {}, xp, sos)
