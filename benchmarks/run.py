@@ -203,10 +203,10 @@ def measure(function, label, make, library, repeat, target_seconds):
 def route(function, library, args, kwargs):
     """The path this call takes under the backend in force: native, kernel or scipy ("host" undeclared)."""
     declaration = getattr(function, "declaration", None)
-    if declaration is None:  # filter design and windows: NumPy calls are SciPy's own
-        if library.name == "numpy":
-            return "scipy"
-        return "host" if function.__module__.endswith("_filter_design") else "native"
+    if declaration is None:  # filter design and windows: NumPy calls of design and dpss are SciPy's own
+        if function.__module__.endswith("_filter_design"):
+            return "scipy" if library.name == "numpy" else "host"
+        return "scipy" if library.name == "numpy" and function.__name__ == "dpss" else "native"
     path = declaration.path(current_backend(), library.name, library.device)
     if path == "native" and library.name == "numpy" and declaration.scipy_when is not None:
         bound = inspect.signature(function).bind(*args, **kwargs)
@@ -472,7 +472,7 @@ def _fixed_legend():
     return (
         'NumPy input. "gsci path" is the route of that call under "auto": `scipy` where the '
         "function declares SciPy faster for such input (a small array, one IIR line, a few "
-        'coefficients), and for every NumPy call of filter design and windows (SciPy\'s own). "dispatch" is '
+        'coefficients), and for every NumPy call of filter design and `dpss` (SciPy\'s own). "dispatch" is '
         "the cost of gsci's wrapper alone: the function's declaration and signature rebuilt around a "
         "native function that returns at once, called through the wrapper and directly "
         "(microseconds per call, the large case's arguments)."

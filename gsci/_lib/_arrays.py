@@ -63,7 +63,7 @@ def device_kind(x, library):
     if library == "cupy":
         return "cuda"
     if library == "torch":
-        return "cuda" if x.device.type == "cuda" else "cpu"
+        return "cuda" if x.is_cuda else "cpu"
     if library == "jax":
         placed = device(x)  # None for a tracer under jax.jit: XLA places it later
         return "cuda" if placed is not None and placed.platform == "gpu" else "cpu"

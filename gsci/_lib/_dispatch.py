@@ -176,21 +176,21 @@ def _wrapper(declaration, signature):
         call.append(p.name if p.kind is p.POSITIONAL_OR_KEYWORD else f"{p.name}={p.name}")
     call = ", ".join(call)
     host = " and ".join(f"_type({n}) in _host" for n in (*declaration.arrays, *declaration.operators))
-    if declaration.scipy_when is not None:
-        scipy_when = " and ".join(
-            f"({n} is None or _type({n}) is _ndarray and {declaration.scipy_when.test(n)})"
-            for n in declaration.arrays
-        )
     numpy_path = declaration.path("auto", "numpy", "cpu")
     lines = [f"def {declaration.name}({', '.join(header)}):"]
     if numpy_path == "scipy":
         lines.append(f"    if {host or 'True'} and _backend() == 'auto':")
         lines.append(f"        return _scipy({call})")
     if numpy_path == "native":
+        if declaration.scipy_when is not None:  # tested first: the data's type checks are then its own
+            small = " and ".join(
+                f"({n} is None or _type({n}) is _ndarray and {declaration.scipy_when.test(n)})"
+                for n in declaration.arrays
+            )
+            operators = "".join(f" and _type({n}) in _host" for n in declaration.operators)
+            lines.append(f"    if {small}{operators} and _backend() == 'auto':")
+            lines.append(f"        return _scipy({call})")
         lines.append(f"    if {host or 'True'} and _backend() == 'auto':")
-        if declaration.scipy_when is not None:
-            lines.append(f"        if {scipy_when}:")
-            lines.append(f"            return _scipy({call})")
         lines.append(f"        return _native({call}, xp=_numpy)")
     arguments = ", ".join(f"{p.name!r}: {p.name}" for p in parameters)
     lines.append(f"    return _call(_declaration, {declaration.name}, {{{arguments}}})")

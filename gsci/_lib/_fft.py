@@ -35,6 +35,11 @@ def _scipy_fft():
 
 def next_fast_len(n, real=False):
     """The smallest length >= ``n`` that the FFTs handle fast (a host integer)."""
+    return _scipy_next_fast_len()(n, real)
+
+
+@functools.cache
+def _scipy_next_fast_len():
     import scipy.fft
 
-    return scipy.fft.next_fast_len(n, real=real)
+    return scipy.fft.next_fast_len

@@ -16,8 +16,8 @@ from gsci._lib._compat import is_torch_array
 
 def numpy_views(*tensors):
     """NumPy views of ``tensors`` if all are torch CPU tensors outside autograd, else None."""
-    if all(is_torch_array(t) and t.device.type == "cpu" and not t.requires_grad for t in tensors):
-        return [t.resolve_conj().resolve_neg().numpy() for t in tensors]
+    if all(is_torch_array(t) and t.is_cpu and not t.requires_grad for t in tensors):
+        return [(t.resolve_conj().resolve_neg() if t.is_conj() or t.is_neg() else t).numpy() for t in tensors]
     return None
 
 

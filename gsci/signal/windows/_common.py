@@ -3,7 +3,13 @@
 import functools
 import operator
 
-from gsci._lib._arrays import HOST_TYPES, requested_namespace
+import numpy as np
+
+from gsci._lib._arrays import HOST_TYPES, NUMPY, requested_namespace
+
+# NumPy 2 itself has every function the windows use, and its creation functions cost
+# half of array-api-compat's wrappers: a third of a tiny window's time.
+_NUMPY_ITSELF = np if np.lib.NumpyVersion(np.__version__) >= "2.0.0" else NUMPY
 
 _DOC_PARTS = {
     "M": """M : int
@@ -33,9 +39,8 @@ def shared_docs(function):
 def scipy_for_numpy(window):
     """``window``, whose NumPy calls (no ``xp`` or ``device``, host arguments only) run SciPy's own window.
 
-    On NumPy SciPy's window is the oracle itself and costs less per call (its
-    ``chebwin`` and ``kaiser_bessel_derived`` are also faster, BENCHMARKS.md);
-    ``window``'s Array API code serves every other library and device.
+    For `dpss`, whose tapers come from NumPy code on the host either way:
+    SciPy's is the oracle and costs less per call.
     """
     name = window.__name__
 
@@ -76,6 +81,8 @@ def window_length(M, float_error=TypeError):
     else it raises ``float_error``, as SciPy's window does; at most 1, it raises
     ``TypeError``, as all of SciPy's windows do.
     """
+    if type(M) is int and M >= 0:
+        return M
     if int(M) != M or M < 0:
         raise ValueError(f"Window length M must be a non-negative integer, got {M=}")
     if isinstance(M, bool):
@@ -89,13 +96,19 @@ def window_length(M, float_error=TypeError):
         raise error(f"Window length M must be an integer, got {M=}") from e
 
 
+def window_namespace(xp):
+    """The namespace a window is built in, for an ``xp=`` argument: NumPy 2 itself for NumPy."""
+    xp = requested_namespace(xp)
+    return _NUMPY_ITSELF if xp is NUMPY else xp
+
+
 def make_window(M, sym, xp, device, samples, float_error=TypeError):
     """The window of length ``M``; ``samples(n, xp, device)`` computes the symmetric one of ``n > 1`` points.
 
     A periodic window (``sym=False``) is the symmetric window of ``M + 1`` points
     without its last one; windows of 0 and 1 points are empty and ``[1.0]``.
     """
-    xp = requested_namespace(xp)
+    xp = window_namespace(xp)
     M = window_length(M, float_error)
     if M <= 1:
         return xp.ones(M, dtype=xp.float64, device=device)
@@ -106,3 +119,8 @@ def make_window(M, sym, xp, device, samples, float_error=TypeError):
 def indices(n, xp, device, start=0):
     """``start, ..., n - 1`` as float64."""
     return xp.arange(start, n, dtype=xp.float64, device=device)
+
+
+def centred_indices(n, xp, device):
+    """``indices(n) - (n - 1) / 2``, in one call: half-integers, exact."""
+    return xp.arange(-(n - 1) / 2, n / 2, dtype=xp.float64, device=device)

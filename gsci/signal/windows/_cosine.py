@@ -3,7 +3,7 @@
 from gsci._lib._arrays import is_array
 from gsci._lib._compat import array_namespace
 from gsci._lib._compat import device as device_of
-from gsci.signal.windows._common import make_window, scipy_for_numpy, shared_docs
+from gsci.signal.windows._common import make_window, shared_docs
 
 _BLACKMAN = (0.42, 0.50, 0.08)
 _NUTTALL = (0.3635819, 0.4891775, 0.1365995, 0.0106411)
@@ -29,7 +29,6 @@ def cosine_sum(a):
     return samples
 
 
-@scipy_for_numpy
 @shared_docs
 def general_cosine(M, a, sym=True):
     """Generic weighted sum of cosine terms window.
@@ -64,7 +63,6 @@ def general_cosine_in(M, a, sym=True, *, xp=None, device=None):
     return make_window(M, sym, xp, device, cosine_sum(a))
 
 
-@scipy_for_numpy
 @shared_docs
 def general_hamming(M, alpha, sym=True, *, xp=None, device=None):
     """Generalized Hamming window, ``alpha - (1 - alpha) * cos(2 pi n / (M - 1))``.
@@ -90,7 +88,6 @@ def general_hamming(M, alpha, sym=True, *, xp=None, device=None):
     return make_window(M, sym, xp, device, cosine_sum([alpha, 1.0 - alpha]))
 
 
-@scipy_for_numpy
 @shared_docs
 def hann(M, sym=True, *, xp=None, device=None):
     """Hann window: `general_hamming` with ``alpha=0.5``.
@@ -114,7 +111,6 @@ def hann(M, sym=True, *, xp=None, device=None):
     return general_hamming(M, 0.5, sym, xp=xp, device=device)
 
 
-@scipy_for_numpy
 @shared_docs
 def hamming(M, sym=True, *, xp=None, device=None):
     """Hamming window: `general_hamming` with ``alpha=0.54``.
@@ -138,7 +134,6 @@ def hamming(M, sym=True, *, xp=None, device=None):
     return general_hamming(M, 0.54, sym, xp=xp, device=device)
 
 
-@scipy_for_numpy
 @shared_docs
 def blackman(M, sym=True, *, xp=None, device=None):
     """Blackman window: `general_cosine` with coefficients ``[0.42, 0.50, 0.08]``.
@@ -162,7 +157,6 @@ def blackman(M, sym=True, *, xp=None, device=None):
     return make_window(M, sym, xp, device, cosine_sum(_BLACKMAN))
 
 
-@scipy_for_numpy
 @shared_docs
 def nuttall(M, sym=True, *, xp=None, device=None):
     """Minimum 4-term Blackman-Harris window according to Nuttall.
@@ -189,7 +183,6 @@ def nuttall(M, sym=True, *, xp=None, device=None):
     return make_window(M, sym, xp, device, cosine_sum(_NUTTALL))
 
 
-@scipy_for_numpy
 @shared_docs
 def blackmanharris(M, sym=True, *, xp=None, device=None):
     """Minimum 4-term Blackman-Harris window.
@@ -215,7 +208,6 @@ def blackmanharris(M, sym=True, *, xp=None, device=None):
     return make_window(M, sym, xp, device, cosine_sum(_BLACKMANHARRIS))
 
 
-@scipy_for_numpy
 @shared_docs
 def flattop(M, sym=True, *, xp=None, device=None):
     """Flat top window: `general_cosine` with five coefficients that flatten the passband.

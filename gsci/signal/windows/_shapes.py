@@ -2,11 +2,10 @@
 
 import math
 
-from gsci.signal.windows._common import indices, make_window, scipy_for_numpy, shared_docs
+from gsci.signal.windows._common import centred_indices, indices, make_window, shared_docs
 from gsci.signal.windows._cosine import cosine_sum
 
 
-@scipy_for_numpy
 @shared_docs
 def boxcar(M, sym=True, *, xp=None, device=None):
     """Boxcar (rectangular) window: all ones.
@@ -31,7 +30,6 @@ def boxcar(M, sym=True, *, xp=None, device=None):
     return make_window(M, sym, xp, device, lambda n, xp, device: xp.ones(n, dtype=xp.float64, device=device))
 
 
-@scipy_for_numpy
 @shared_docs
 def triang(M, sym=True, *, xp=None, device=None):
     """Triangular window, nonzero at its ends (unlike `bartlett`).
@@ -64,7 +62,6 @@ def triang(M, sym=True, *, xp=None, device=None):
     return make_window(M, sym, xp, device, samples, float_error=None)
 
 
-@scipy_for_numpy
 @shared_docs
 def bartlett(M, sym=True, *, xp=None, device=None):
     """Bartlett window: triangular, zero at its ends.
@@ -93,7 +90,6 @@ def bartlett(M, sym=True, *, xp=None, device=None):
     return make_window(M, sym, xp, device, samples, float_error=None)
 
 
-@scipy_for_numpy
 @shared_docs
 def parzen(M, sym=True, *, xp=None, device=None):
     """Parzen window: piecewise cubic, a B-spline of order 4.
@@ -124,7 +120,6 @@ def parzen(M, sym=True, *, xp=None, device=None):
     return make_window(M, sym, xp, device, samples, float_error=None)
 
 
-@scipy_for_numpy
 @shared_docs
 def bohman(M, sym=True, *, xp=None, device=None):
     """Bohman window: the convolution of two half-cosine lobes.
@@ -155,7 +150,6 @@ def bohman(M, sym=True, *, xp=None, device=None):
     return make_window(M, sym, xp, device, samples)
 
 
-@scipy_for_numpy
 @shared_docs
 def barthann(M, sym=True, *, xp=None, device=None):
     """Modified Bartlett-Hann window.
@@ -184,7 +178,6 @@ def barthann(M, sym=True, *, xp=None, device=None):
     return make_window(M, sym, xp, device, samples, float_error=None)
 
 
-@scipy_for_numpy
 @shared_docs
 def cosine(M, sym=True, *, xp=None, device=None):
     """Cosine (sine) window: ``sin(pi (n + 0.5) / M)``.
@@ -212,7 +205,6 @@ def cosine(M, sym=True, *, xp=None, device=None):
     return make_window(M, sym, xp, device, samples, float_error=None)
 
 
-@scipy_for_numpy
 @shared_docs
 def tukey(M, alpha=0.5, sym=True, *, xp=None, device=None):
     """Tukey (tapered cosine) window.
@@ -244,15 +236,15 @@ def tukey(M, alpha=0.5, sym=True, *, xp=None, device=None):
             return cosine_sum([0.5, 0.5])(n, xp, device)
         k = indices(n, xp, device)
         taper = math.floor(alpha * (n - 1) / 2.0)
-        rise = 0.5 * (1 + xp.cos(xp.pi * (-1 + 2.0 * k / alpha / (n - 1))))
-        fall = 0.5 * (1 + xp.cos(xp.pi * (-2.0 / alpha + 1 + 2.0 * k / alpha / (n - 1))))
+        t = 2.0 * k / alpha / (n - 1)
+        rise = 0.5 * (1 + xp.cos(xp.pi * (-1 + t)))
+        fall = 0.5 * (1 + xp.cos(xp.pi * (-2.0 / alpha + 1 + t)))
         flat = xp.where(k >= n - taper - 1, fall, 1.0)
         return xp.where(k <= taper, rise, flat)
 
     return make_window(M, sym, xp, device, samples)
 
 
-@scipy_for_numpy
 @shared_docs
 def lanczos(M, *, sym=True, xp=None, device=None):
     """Lanczos (sinc) window: the main lobe of ``sinc(2 n / (M - 1) - 1)``.
@@ -288,7 +280,6 @@ def lanczos(M, *, sym=True, xp=None, device=None):
     return make_window(M, sym, xp, device, samples, float_error=None)
 
 
-@scipy_for_numpy
 @shared_docs
 def exponential(M, center=None, tau=1.0, sym=True, *, xp=None, device=None):
     """Exponential (Poisson) window, ``exp(-|n - center| / tau)``.
@@ -319,13 +310,12 @@ def exponential(M, center=None, tau=1.0, sym=True, *, xp=None, device=None):
         raise ValueError(f"If sym==True, center must be None, got {center=}")
 
     def samples(n, xp, device):
-        middle = (n - 1) / 2 if center is None else center
-        return xp.exp(-xp.abs(indices(n, xp, device) - middle) / tau)
+        offsets = centred_indices(n, xp, device) if center is None else indices(n, xp, device) - center
+        return xp.exp(-xp.abs(offsets) / tau)
 
     return make_window(M, sym, xp, device, samples, float_error=None)
 
 
-@scipy_for_numpy
 @shared_docs
 def gaussian(M, std, sym=True, *, xp=None, device=None):
     """Gaussian window, ``exp(-(n - (M - 1) / 2)**2 / (2 std**2))``.
@@ -350,13 +340,12 @@ def gaussian(M, std, sym=True, *, xp=None, device=None):
     """
 
     def samples(n, xp, device):
-        centred = indices(n, xp, device) - (n - 1.0) / 2.0
+        centred = centred_indices(n, xp, device)
         return xp.exp(-(centred**2) / (2 * std * std))
 
     return make_window(M, sym, xp, device, samples, float_error=None)
 
 
-@scipy_for_numpy
 @shared_docs
 def general_gaussian(M, p, sig, sym=True, *, xp=None, device=None):
     """Generalized Gaussian window, ``exp(-0.5 |(n - (M - 1) / 2) / sig|**(2 p))``.
@@ -383,7 +372,7 @@ def general_gaussian(M, p, sig, sym=True, *, xp=None, device=None):
     """
 
     def samples(n, xp, device):
-        centred = indices(n, xp, device) - (n - 1.0) / 2.0
+        centred = centred_indices(n, xp, device)
         return xp.exp(-0.5 * xp.abs(centred / sig) ** (2 * p))
 
     return make_window(M, sym, xp, device, samples, float_error=None)

@@ -13,8 +13,14 @@ import warnings
 import numpy as np
 import scipy.special
 
-from gsci._lib._arrays import requested_namespace
-from gsci.signal.windows._common import indices, make_window, scipy_for_numpy, shared_docs, window_length
+from gsci.signal.windows._common import (
+    indices,
+    make_window,
+    scipy_for_numpy,
+    shared_docs,
+    window_length,
+    window_namespace,
+)
 
 
 def _kaiser_on_host(n, beta):
@@ -25,7 +31,6 @@ def _kaiser_on_host(n, beta):
     return i0(beta * np.sqrt(1 - ((k - middle) / middle) ** 2.0)) / i0(np.float64(beta))
 
 
-@scipy_for_numpy
 @shared_docs
 def kaiser(M, beta, sym=True, *, xp=None, device=None):
     """Kaiser window, ``I0(beta * sqrt(1 - (2 n / (M - 1) - 1)**2)) / I0(beta)``.
@@ -60,7 +65,6 @@ def kaiser(M, beta, sym=True, *, xp=None, device=None):
     return make_window(M, sym, xp, device, samples, float_error=None)
 
 
-@scipy_for_numpy
 @shared_docs
 def kaiser_bessel_derived(M, beta, *, sym=True, xp=None, device=None):
     """Kaiser-Bessel derived window, for the modified discrete cosine transform (MDCT).
@@ -91,7 +95,7 @@ def kaiser_bessel_derived(M, beta, *, sym=True, xp=None, device=None):
     >>> [round(v, 4) for v in kaiser_bessel_derived(4, beta=1.5).tolist()]
     [0.5237, 0.8519, 0.8519, 0.5237]
     """
-    xp = requested_namespace(xp)
+    xp = window_namespace(xp)
     if not sym:
         raise ValueError(f"Kaiser-Bessel Derived windows are only defined for symmetric shapes, got {sym=}")
     if M < 1:
@@ -129,7 +133,6 @@ def _chebwin_on_host(n, at):
     return w / np.max(w)
 
 
-@scipy_for_numpy
 @shared_docs
 def chebwin(M, at, sym=True, *, xp=None, device=None):
     """Dolph-Chebyshev window: the narrowest main lobe for a given side-lobe attenuation.
@@ -189,7 +192,6 @@ def _taylor_coefficients(nbar, sll):
     return numerators / (2 * np.prod(ratios, axis=1))
 
 
-@scipy_for_numpy
 @shared_docs
 def taylor(M, nbar=4, sll=30, norm=True, sym=True, *, xp=None, device=None):
     """Taylor window, used in radar: ``nbar`` near side lobes at ``-sll`` dB.
@@ -328,7 +330,7 @@ def dpss(M, NW, Kmax=None, sym=True, norm=None, return_ratios=False, *, xp=None,
     >>> tapers.shape, [round(r, 3) for r in ratios.tolist()]
     ((3, 16), [1.0, 0.998, 0.962])
     """
-    xp = requested_namespace(xp)
+    xp = window_namespace(xp)
     if norm is None:
         norm = "approximate" if Kmax is None else 2
     if norm not in _DPSS_NORMS:

@@ -21,7 +21,6 @@ Differences from SciPy 1.17, all deliberate:
 
 import numbers
 
-from gsci.signal.windows._common import scipy_for_numpy
 from gsci.signal.windows._cosine import (
     blackman,
     blackmanharris,
@@ -153,7 +152,6 @@ def _resolve(window, Nx, fftbins):
     return function, arguments, sym
 
 
-@scipy_for_numpy
 def get_window(window, Nx, fftbins=True, *, xp=None, device=None):
     """A window of ``Nx`` points, chosen by name (and parameters), like `scipy.signal.get_window`.
 
