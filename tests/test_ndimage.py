@@ -395,7 +395,7 @@ def test_laplace_gradcheck(device):
 
 @pytest.mark.parametrize("mode", MODES)
 def test_numpy_without_numba_uses_vectorized_code(monkeypatch, mode):
-    from gsci.ndimage import _stencil_xp
+    from gsci.ndimage._filters import _stencil_xp
 
     monkeypatch.setattr(_stencil_xp, "_have_numba", lambda: False)
     numpy = Library.named("numpy")

@@ -13,8 +13,8 @@ import functools
 import numpy as np
 from numba import cuda
 
+from gsci._lib._boundary import CONSTANT, MIRROR, NEAREST, REFLECT, WRAP
 from gsci.kernels._launch import geometry, on_device_of, stream_of, view
-from gsci.ndimage._boundary import CONSTANT, MIRROR, NEAREST, REFLECT, WRAP
 
 MODES = (NEAREST, WRAP, REFLECT, MIRROR, CONSTANT)
 
@@ -85,7 +85,7 @@ def correlate1d_along_axis(x, w, out, *, n, inner, mode, cval, origin, accumulat
     n, inner : int
         Line length and the stride between its elements.
     mode : int
-        A boundary code from `gsci.ndimage._boundary`.
+        A boundary code from `gsci._lib._boundary`.
     cval : float
         The value beyond the edges for ``CONSTANT``.
     origin : int

@@ -2,7 +2,7 @@
 
 An array is seen, in C order, as ``(outer, n, inner)``: lines of ``n``
 elements ``inner`` apart. The boundary mode arrives as ``source``, the host
-index map of `gsci.ndimage._boundary.source_indices` (-1 reads ``cval``), so
+index map of `gsci._lib._boundary.source_indices` (-1 reads ``cval``), so
 the kernels compile once per dtype, never per mode, shape or filter length.
 Compiled code is cached on disk.
 """

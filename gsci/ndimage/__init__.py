@@ -7,5 +7,5 @@ library on the input's device.
 from gsci._lib._lazy import lazy_exports
 
 __all__, __getattr__, __dir__ = lazy_exports(
-    __name__, {"gsci.ndimage._filters": ("correlate1d", "convolve1d", "laplace")}
+    __name__, {"gsci.ndimage._filters._separable": ("correlate1d", "convolve1d", "laplace")}
 )

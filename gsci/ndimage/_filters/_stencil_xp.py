@@ -2,7 +2,7 @@
 
 Each function takes a real floating array ``x`` in the dtype to compute in
 and returns a new array of that dtype. The boundary is an index map on the
-host (`gsci.ndimage._boundary`): the line is extended once, then the result
+host (`gsci._lib._boundary`): the line is extended once, then the result
 is a weighted sum of shifted slices (the loop runs over the filter taps).
 """
 
@@ -12,6 +12,7 @@ import math
 
 import numpy as np
 
+from gsci._lib._boundary import CONSTANT, source_indices
 from gsci._lib._compat import (
     array_namespace,
     device,
@@ -20,7 +21,6 @@ from gsci._lib._compat import (
     is_numpy_namespace,
     is_torch_namespace,
 )
-from gsci.ndimage._boundary import CONSTANT, source_indices
 
 SECOND_DIFFERENCE = (1.0, -2.0, 1.0)
 

@@ -9,7 +9,7 @@ import math
 import numpy as np
 
 from gsci._lib._compat import device, is_torch_namespace, size
-from gsci.ndimage import _stencil_xp
+from gsci.ndimage._filters import _stencil_xp
 
 
 def correlate(x, w, axis, code, cval, origin, xp):
