@@ -168,12 +168,18 @@ def _wrapper(declaration, signature):
     goes through `_call`.
     """
     parameters = list(signature.parameters.values())
-    header, call = [], []
+    header, call, arguments = [], [], []
     for i, p in enumerate(parameters):
+        if p.kind is p.VAR_KEYWORD:  # passed on as they came (gaussian_laplace's **kwargs)
+            header.append(f"**{p.name}")
+            call.append(f"**{p.name}")
+            arguments.append(f"**{p.name}")
+            continue
         if p.kind is p.KEYWORD_ONLY and "*" not in header:
             header.append("*")
         header.append(p.name if p.default is p.empty else f"{p.name}=_defaults[{i}]")
         call.append(p.name if p.kind is p.POSITIONAL_OR_KEYWORD else f"{p.name}={p.name}")
+        arguments.append(f"{p.name!r}: {p.name}")
     call = ", ".join(call)
     host = " and ".join(f"_type({n}) in _host" for n in (*declaration.arrays, *declaration.operators))
     numpy_path = declaration.path("auto", "numpy", "cpu")
@@ -192,8 +198,7 @@ def _wrapper(declaration, signature):
             lines.append(f"        return _scipy({call})")
         lines.append(f"    if {host or 'True'} and _backend() == 'auto':")
         lines.append(f"        return _native({call}, xp=_numpy)")
-    arguments = ", ".join(f"{p.name!r}: {p.name}" for p in parameters)
-    lines.append(f"    return _call(_declaration, {declaration.name}, {{{arguments}}})")
+    lines.append(f"    return _call(_declaration, {declaration.name}, {{{', '.join(arguments)}}})")
     scope = {
         "_defaults": [p.default for p in parameters],
         "_type": type,  # a parameter may be called "type" (detrend)

@@ -1,4 +1,4 @@
-"""CPU stencil kernels (Numba, all cores): a 1-D correlation along one axis.
+"""CPU stencil kernels (Numba, all cores): a 1-D correlation and a running mean along one axis.
 
 An array is seen, in C order, as ``(outer, n, inner)``: lines of ``n``
 elements ``inner`` apart. The boundary mode arrives as ``source``, the host
@@ -88,4 +88,93 @@ def correlate1d_lines(x, w, source, cval, *, n, inner):
         else:
             launch = launcher(_correlate_inner_axis, _correlate_inner_axis_serially, x.size // inner, work)
             launch(x.reshape(-1, n, inner), w, source, cval, out.reshape(-1, n, inner))
+    return out
+
+
+@njit(parallel=True, cache=True)
+def _running_mean_last_axis(x, size, source, cval, out):
+    """Lines are rows of ``x`` (outer, n): one row per task."""
+    for r in prange(x.shape[0]):
+        _running_mean_row(x, size, source, cval, out, r)
+
+
+@njit(cache=True)
+def _running_mean_last_axis_serially(x, size, source, cval, out):
+    for r in range(x.shape[0]):
+        _running_mean_row(x, size, source, cval, out, r)
+
+
+@njit(cache=True)
+def _running_mean_row(x, size, source, cval, out, r):
+    n = x.shape[1]
+    line = np.empty(n + size - 1, np.float64)
+    for t in range(n + size - 1):
+        s = source[t]
+        line[t] = np.float64(x[r, s]) if s >= 0 else cval
+    total = 0.0
+    for t in range(size):
+        total += line[t]
+    out[r, 0] = total / size
+    for i in range(1, n):
+        total += line[i + size - 1] - line[i - 1]
+        out[r, i] = total / size
+
+
+_COLUMNS = 64  # columns per task along an inner axis: a running sum per column, in L1
+
+
+@njit(parallel=True, cache=True)
+def _running_mean_inner_axis(x, size, source, cval, out):
+    """Lines run along axis 1 of ``x`` (outer, n, inner): a block of columns per task."""
+    blocks = -(-x.shape[2] // _COLUMNS)
+    for task in prange(x.shape[0] * blocks):
+        _running_mean_columns(x, size, source, cval, out, task // blocks, task % blocks * _COLUMNS)
+
+
+@njit(cache=True)
+def _running_mean_inner_axis_serially(x, size, source, cval, out):
+    blocks = -(-x.shape[2] // _COLUMNS)
+    for task in range(x.shape[0] * blocks):
+        _running_mean_columns(x, size, source, cval, out, task // blocks, task % blocks * _COLUMNS)
+
+
+@njit(cache=True)
+def _running_mean_columns(x, size, source, cval, out, o, first):
+    n, last = x.shape[1], min(x.shape[2], first + _COLUMNS)
+    total = np.zeros(last - first, np.float64)
+    for t in range(size):
+        s = source[t]
+        for k in range(first, last):
+            total[k - first] += np.float64(x[o, s, k]) if s >= 0 else cval
+    for k in range(first, last):
+        out[o, 0, k] = total[k - first] / size
+    for i in range(1, n):
+        entering, leaving = source[i + size - 1], source[i - 1]
+        for k in range(first, last):
+            new = np.float64(x[o, entering, k]) if entering >= 0 else cval
+            old = np.float64(x[o, leaving, k]) if leaving >= 0 else cval
+            total[k - first] += new - old
+            out[o, i, k] = total[k - first] / size
+
+
+def running_mean_lines(x, size, source, cval, *, n, inner):
+    """Means of ``size`` values along lines of ``n`` elements ``inner`` apart, as SciPy's C loop
+    takes them: a float64 running sum (the first window summed, then one value in and one out per
+    step), each divided by ``size``.
+
+    ``x`` is a NumPy array of a float dtype, ``source`` the int64 index map of
+    length ``n + size - 1``; the result is a new float64 array.
+    """
+    x = np.ascontiguousarray(x)
+    out = np.empty(x.shape, dtype=np.float64)
+    cval = np.float64(cval)
+    work = 2 * x.size
+    with launch_lock:
+        if inner == 1:
+            launch = launcher(_running_mean_last_axis, _running_mean_last_axis_serially, x.size // n, work)
+            launch(x.reshape(-1, n), size, source, cval, out.reshape(-1, n))
+        else:
+            tasks = x.size // (n * inner) * -(-inner // _COLUMNS)
+            launch = launcher(_running_mean_inner_axis, _running_mean_inner_axis_serially, tasks, work)
+            launch(x.reshape(-1, n, inner), size, source, cval, out.reshape(-1, n, inner))
     return out

@@ -7,5 +7,22 @@ library on the input's device.
 from gsci._lib._lazy import lazy_exports
 
 __all__, __getattr__, __dir__ = lazy_exports(
-    __name__, {"gsci.ndimage._filters._separable": ("correlate1d", "convolve1d", "laplace")}
+    __name__,
+    {
+        "gsci.ndimage._filters._separable": (
+            "correlate1d",
+            "convolve1d",
+            "laplace",
+            "uniform_filter1d",
+            "uniform_filter",
+            "gaussian_filter1d",
+            "gaussian_filter",
+            "prewitt",
+            "sobel",
+            "generic_laplace",
+            "generic_gradient_magnitude",
+            "gaussian_laplace",
+            "gaussian_gradient_magnitude",
+        )
+    },
 )

@@ -7,14 +7,16 @@ through real and imaginary parts); the stencil itself comes from an engine:
 Numba CUDA kernel) on the kernel path. Dtype and output rules: `_support`.
 """
 
+import functools
 import math
+import numbers
 import operator
 
 import numpy as np
 
 from gsci._lib._arrays import as_array
 from gsci._lib._boundary import mode_code
-from gsci._lib._compat import device
+from gsci._lib._compat import device, is_numpy_namespace
 from gsci._lib._dispatch import fewer_elements, gsci_function
 from gsci.ndimage._filters import _stencil_cuda, _stencil_xp
 from gsci.ndimage._filters._support import (
@@ -25,8 +27,8 @@ from gsci.ndimage._filters._support import (
     complex_combination,
     deliver,
     is_complex,
-    modes_per_axis,
     output_dtype,
+    per_axis,
     quiet_numpy,
     real_cval,
     work_dtype,
@@ -36,11 +38,16 @@ from gsci.ndimage._filters._support import (
 _SCIPY_IS_FASTER = fewer_elements(2**16)
 
 
-def _correlate1d(input, weights, axis, output, mode, cval, origin, xp, engine):
+def _correlate1d(input, weights, axis, output, mode, cval, origin, xp, engine, promote=True):
+    """``promote=False``: a real ``output`` dtype for a complex result is refused, not promoted
+    (the filters that chain 1-D passes give SciPy's correlate1d an output array)."""
     input = as_array(input, xp)
     weights = as_array(weights, xp, like=input)
+    if isinstance(weights, np.ndarray) and not is_numpy_namespace(xp):  # the host taps of a chained filter
+        weights = xp.asarray(weights, device=device(input))
     complex_weights = is_complex(weights, xp)
-    out_dtype = output_dtype(output, input, xp, complex_output=is_complex(input, xp) or complex_weights)
+    complex_output = is_complex(input, xp) or complex_weights
+    out_dtype = output_dtype(output, input, xp, complex_output=complex_output, promote=promote)
     if complex_weights:  # SciPy's complex path checks cval before the weights' shape
         check_real_cval(input, cval, xp)
     if weights.ndim != 1 or weights.shape[0] < 1:
@@ -85,7 +92,7 @@ def _laplace(input, output, mode, cval, axes, xp, engine):
     input = as_array(input, xp)
     out_dtype = output_dtype(output, input, xp, complex_output=is_complex(input, xp), promote=False)
     axes = check_axes(axes, input.ndim)
-    codes = [mode_code(m) for m in modes_per_axis(mode, len(axes))]
+    codes = [mode_code(m) for m in per_axis(mode, len(axes))]
     if not axes:
         return deliver(xp.astype(input, out_dtype, copy=True), output, xp)
     if is_complex(input, xp):
@@ -311,3 +318,779 @@ def laplace(input, output=None, mode="reflect", cval=0.0, *, axes=None, xp):
            [ 0.,  1.,  0.]])
     """
     return _laplace(input, output, mode, cval, axes, xp, _stencil_xp)
+
+
+# ---- filters built from 1-D passes: each pass's result is stored in the output dtype, as in SciPy
+
+
+def _chain(input, output, passes, xp, *, complex_output=False):
+    """``input`` through ``passes`` (``pass_(x, dtype) -> array``), each result stored in the output
+    dtype as SciPy stores it in its output array; no pass is a copy in that dtype."""
+    input = as_array(input, xp)
+    dtype = output_dtype(output, input, xp, complex_output=complex_output)
+    result = input
+    for pass_ in passes:
+        result = pass_(result, dtype)
+    if not passes:
+        result = xp.astype(input, dtype, copy=True)
+    return deliver(result, output, xp)
+
+
+def _uniform_filter1d(input, size, axis=-1, output=None, mode="reflect", cval=0.0, origin=0, *, xp, engine):
+    input = as_array(input, xp)
+    axis = np.lib.array_utils.normalize_axis_index(axis, input.ndim)
+    if size < 1:
+        raise RuntimeError(f"incorrect filter size: size must be at least 1, got {size=}")
+    complex_input = is_complex(input, xp)
+    out_dtype = output_dtype(output, input, xp, complex_output=complex_input)
+    if size // 2 + origin < 0 or size // 2 + origin >= size:
+        raise ValueError(f"invalid origin: need -(size // 2) <= origin < size - size // 2, got {origin=}")
+    code = mode_code(mode)
+
+    def real_uniform(x, w, value, dtype):
+        check_supported(x.dtype, "input", xp)
+        if math.prod(x.shape) == 0:
+            return xp.zeros(x.shape, dtype=dtype, device=device(x))
+        with quiet_numpy():
+            means = engine.uniform(xp.astype(x, xp.float64), int(size), axis, code, value, origin, xp)
+            return cast(means, dtype, xp)
+
+    if complex_input:
+        result = complex_combination(real_uniform, input, None, cval, out_dtype, xp)
+    else:
+        result = real_uniform(input, None, real_cval(cval), out_dtype)
+    return deliver(result, output, xp)
+
+
+def _uniform_filter(input, size=3, output=None, mode="reflect", cval=0.0, origin=0, *, axes=None, xp, engine):
+    input = as_array(input, xp)
+    axes = check_axes(axes, input.ndim)
+    count = len(axes)
+    per = zip(axes, per_axis(size, count), per_axis(origin, count), per_axis(mode, count), strict=True)
+    passes = [
+        functools.partial(
+            _uniform_pass, size=int(s), axis=a, mode=m, cval=cval, origin=o, xp=xp, engine=engine
+        )
+        for a, s, o, m in per
+        if s > 1
+    ]
+    return _chain(input, output, passes, xp, complex_output=is_complex(input, xp))
+
+
+def _uniform_pass(x, dtype, *, size, axis, mode, cval, origin, xp, engine):
+    return _uniform_filter1d(x, size, axis, dtype, mode, cval, origin, xp=xp, engine=engine)
+
+
+def _gaussian_weights(sigma, order, truncate, radius):
+    """The correlation taps of SciPy's Gaussian (derivative ``order``) of standard deviation ``sigma``."""
+    sigma = float(sigma)
+    if radius is None:
+        radius = int(truncate * sigma + 0.5)
+    if not isinstance(radius, numbers.Integral) or radius < 0:
+        raise ValueError(f"Radius must be a nonnegative integer, got {radius=} (sigma={sigma}, {truncate=})")
+    if order < 0:
+        raise ValueError(f"order must be non-negative, got {order=}")
+    x = np.arange(-radius, radius + 1)
+    with np.errstate(invalid="ignore", divide="ignore"):  # sigma 0: SciPy's NaN taps
+        phi = np.exp(-0.5 / (sigma * sigma) * x**2)
+        phi /= phi.sum()
+        # the derivative is q(x) phi(x), with q_0 = 1 and q_{k+1} = q_k' - x q_k / sigma^2
+        q = np.zeros(order + 1)
+        q[0] = 1.0
+        for _ in range(order):
+            q = np.append(q[1:] * np.arange(1, order + 1), 0.0) - np.insert(q[:-1], 0, 0.0) / (sigma * sigma)
+        taps = (x[:, None] ** np.arange(order + 1)) @ q * phi
+    return np.ascontiguousarray(taps[::-1])  # correlating with the reversed kernel convolves
+
+
+def _gaussian_filter1d(
+    input,
+    sigma,
+    axis=-1,
+    order=0,
+    output=None,
+    mode="reflect",
+    cval=0.0,
+    truncate=4.0,
+    *,
+    radius=None,
+    xp,
+    engine,
+):
+    weights = _gaussian_weights(sigma, order, truncate, radius)
+    return _correlate1d(input, weights, axis, output, mode, cval, 0, xp, engine)
+
+
+def _gaussian_filter(
+    input,
+    sigma,
+    order=0,
+    output=None,
+    mode="reflect",
+    cval=0.0,
+    truncate=4.0,
+    *,
+    radius=None,
+    axes=None,
+    xp,
+    engine,
+):
+    input = as_array(input, xp)
+    axes = check_axes(axes, input.ndim)
+    count = len(axes)
+    per = zip(
+        axes,
+        per_axis(sigma, count),
+        per_axis(order, count),
+        per_axis(mode, count),
+        per_axis(radius, count),
+        strict=True,
+    )
+    passes = [
+        functools.partial(
+            _correlate_pass,
+            weights=_gaussian_weights(s, o, truncate, r),
+            axis=a,
+            mode=m,
+            cval=cval,
+            xp=xp,
+            engine=engine,
+        )
+        for a, s, o, m, r in per
+        if s > 1e-15
+    ]
+    return _chain(input, output, passes, xp)
+
+
+def _correlate_pass(x, dtype, *, weights, axis, mode, cval, xp, engine):
+    return _correlate1d(x, weights, axis, dtype, mode, cval, 0, xp, engine, promote=False)
+
+
+_DIFFERENCE = (-1.0, 0.0, 1.0)
+_PREWITT_SMOOTHING = (1.0, 1.0, 1.0)
+_SOBEL_SMOOTHING = (1.0, 2.0, 1.0)
+
+
+def _difference_filter(input, axis, output, mode, cval, smoothing, xp, engine):
+    """The central difference along ``axis``, then ``smoothing`` along every other axis (sobel, prewitt)."""
+    input = as_array(input, xp)
+    axis = np.lib.array_utils.normalize_axis_index(axis, input.ndim)
+    modes = per_axis(mode, input.ndim)
+
+    def along(a, weights):
+        return functools.partial(
+            _correlate_pass, weights=weights, axis=a, mode=modes[a], cval=cval, xp=xp, engine=engine
+        )
+
+    passes = [along(axis, _DIFFERENCE)] + [along(a, smoothing) for a in range(input.ndim) if a != axis]
+    return _chain(input, output, passes, xp)
+
+
+def _prewitt(input, axis=-1, output=None, mode="reflect", cval=0.0, *, xp, engine):
+    return _difference_filter(input, axis, output, mode, cval, _PREWITT_SMOOTHING, xp, engine)
+
+
+def _sobel(input, axis=-1, output=None, mode="reflect", cval=0.0, *, xp, engine):
+    return _difference_filter(input, axis, output, mode, cval, _SOBEL_SMOOTHING, xp, engine)
+
+
+def _generic_laplace(
+    input,
+    derivative2,
+    output=None,
+    mode="reflect",
+    cval=0.0,
+    extra_arguments=(),
+    extra_keywords=None,
+    *,
+    axes,
+    xp,
+):
+    input = as_array(input, xp)
+    dtype = output_dtype(output, input, xp, complex_output=False, promote=False)
+    axes = check_axes(axes, input.ndim)
+    parts = _derivatives(derivative2, input, axes, dtype, mode, cval, extra_arguments, extra_keywords, xp)
+    if not parts:
+        return deliver(xp.astype(input, dtype, copy=True), output, xp)
+    return deliver(_sum_in(parts, dtype, xp), output, xp)
+
+
+def _generic_gradient_magnitude(
+    input,
+    derivative,
+    output=None,
+    mode="reflect",
+    cval=0.0,
+    extra_arguments=(),
+    extra_keywords=None,
+    *,
+    axes,
+    xp,
+):
+    input = as_array(input, xp)
+    dtype = output_dtype(output, input, xp, complex_output=False, promote=False)
+    axes = check_axes(axes, input.ndim)
+    parts = _derivatives(derivative, input, axes, dtype, mode, cval, extra_arguments, extra_keywords, xp)
+    if not parts:
+        return deliver(xp.astype(input, dtype, copy=True), output, xp)
+    with quiet_numpy():
+        squares = _sum_in([part * part for part in parts], dtype, xp)
+        return deliver(_square_root_in(squares, dtype, xp), output, xp)
+
+
+def _derivatives(derivative, input, axes, dtype, mode, cval, extra_arguments, extra_keywords, xp):
+    """``derivative(input, axis, dtype, mode, cval, *extra_arguments, **extra_keywords)`` per axis, in
+    ``dtype``. SciPy hands the first call its output array; gsci hands every call the output dtype."""
+    modes = per_axis(mode, len(axes))
+    keywords = extra_keywords or {}
+    return [
+        xp.astype(as_array(derivative(input, axis, dtype, m, cval, *extra_arguments, **keywords), xp), dtype)
+        for axis, m in zip(axes, modes, strict=True)
+    ]
+
+
+def _sum_in(parts, dtype, xp):
+    """The sum of ``parts`` in ``dtype``, as SciPy's ``output += part`` (or, for bool)."""
+    total = parts[0]
+    for part in parts[1:]:
+        total = xp.logical_or(total, part) if xp.isdtype(dtype, "bool") else total + part
+    return total
+
+
+def _square_root_in(values, dtype, xp):
+    """``sqrt`` as NumPy's ufunc takes it into an integer output: in the float type NumPy picks for
+    the integer dtype (float16 for 8 bits, float32 for 16, else float64), then cast back."""
+    if xp.isdtype(dtype, ("real floating", "complex floating")):
+        return xp.sqrt(values)
+    if dtype in (xp.bool, xp.int8, xp.uint8):
+        work = getattr(xp, "float16", xp.float32)  # array-api-strict has no float16
+    elif dtype in (xp.int16, xp.uint16):
+        work = xp.float32
+    else:
+        work = xp.float64
+    return cast(xp.astype(xp.sqrt(xp.astype(values, work)), xp.float64), dtype, xp)
+
+
+def _gaussian_laplace(
+    input, sigma, output=None, mode="reflect", cval=0.0, *, axes=None, xp, engine, **kwargs
+):
+    input = as_array(input, xp)
+    axes = check_axes(axes, input.ndim)
+    sigmas = [0] * input.ndim
+    for axis, s in zip(axes, per_axis(sigma, len(axes)), strict=True):
+        sigmas[axis] = s
+
+    def derivative2(x, axis, dtype, mode, cval, sigma, **keywords):
+        order = [2 if a == axis else 0 for a in range(x.ndim)]
+        return _gaussian_filter(x, sigma, order, dtype, mode, cval, **keywords, xp=xp, engine=engine)
+
+    return _generic_laplace(input, derivative2, output, mode, cval, (sigmas,), kwargs, axes=axes, xp=xp)
+
+
+def _gaussian_gradient_magnitude(
+    input, sigma, output=None, mode="reflect", cval=0.0, *, axes=None, xp, engine, **kwargs
+):
+    def derivative(x, axis, dtype, mode, cval, sigma, **keywords):
+        order = [1 if a == axis else 0 for a in range(x.ndim)]
+        return _gaussian_filter(x, sigma, order, dtype, mode, cval, **keywords, xp=xp, engine=engine)
+
+    return _generic_gradient_magnitude(
+        input, derivative, output, mode, cval, (sigma,), kwargs, axes=axes, xp=xp
+    )
+
+
+def _documented(function):
+    """Fill the shared parts of ``function``'s docstring."""
+    function.__doc__ = function.__doc__.format(
+        returns=_RETURNS,
+        derivative=_DERIVATIVE_CALLABLE.format(name="derivative"),
+        derivative2=_DERIVATIVE_CALLABLE.format(name="derivative2"),
+    )
+    return function
+
+
+def _on_cuda(implementation):
+    """The kernel path of ``implementation``: the same code on the CUDA stencil engine."""
+    return functools.partial(implementation, engine=_stencil_cuda)
+
+
+_RETURNS = """Returns
+    -------
+    result : array
+        The filtered array, with the shape of `input`, in `input`'s library and
+        on its device; written into `output` when it is an array (see
+        `correlate1d`, which also states the dtype rules)."""
+
+_DERIVATIVE_CALLABLE = """The derivative is called as ``{name}(input, axis, output, mode, cval,
+        *extra_arguments, **extra_keywords)`` once per axis and must return its
+        result: gsci passes ``output`` as the output dtype (SciPy passes its
+        output array to the first call, whose return value it ignores)."""
+
+
+@gsci_function(
+    "ndimage",
+    arrays=("input", "output"),
+    kernel=_on_cuda(_uniform_filter1d),
+    scipy_when=_SCIPY_IS_FASTER,
+    torch_as_numpy=True,
+)
+@_documented
+def uniform_filter1d(input, size, axis=-1, output=None, mode="reflect", cval=0.0, origin=0, *, xp):
+    """Calculate a 1-D uniform filter along the given axis: the mean of `size` values.
+
+    Parameters
+    ----------
+    input : array_like
+        The input array (bool, integer, float32/float64 or complex).
+    size : int
+        Length of the uniform filter.
+    axis : int, optional
+        The axis of `input` along which to calculate. Default is -1.
+    output : array or dtype, optional
+        The array in which to place the output, or the dtype of the returned array.
+    mode : str, optional
+        The boundary mode (see `correlate1d`). Default is 'reflect'.
+    cval : scalar, optional
+        Value to fill past edges of input if `mode` is 'constant'. Default 0.0.
+    origin : int, optional
+        Shifts the filter; ``-(size // 2) <= origin < size - size // 2``. Default 0.
+
+    {returns}
+
+    Notes
+    -----
+    As in SciPy, each mean is a float64 running sum (the first window summed,
+    then one value in and one out per step) divided by `size`: exact for
+    integers. On CUDA arrays each sum is taken afresh: equal to rounding.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from gsci.ndimage import uniform_filter1d
+    >>> uniform_filter1d(np.array([2, 8, 0, 4, 1, 9, 9, 0]), size=3)
+    array([4, 3, 4, 1, 4, 6, 6, 3])
+    """
+    return _uniform_filter1d(input, size, axis, output, mode, cval, origin, xp=xp, engine=_stencil_xp)
+
+
+@gsci_function(
+    "ndimage",
+    arrays=("input", "output"),
+    kernel=_on_cuda(_uniform_filter),
+    scipy_when=_SCIPY_IS_FASTER,
+    torch_as_numpy=True,
+)
+@_documented
+def uniform_filter(input, size=3, output=None, mode="reflect", cval=0.0, origin=0, *, axes=None, xp):
+    """Multidimensional uniform filter: 1-D uniform filters along each axis in turn.
+
+    Parameters
+    ----------
+    input : array_like
+        The input array.
+    size : int or sequence of ints, optional
+        The sizes of the uniform filter, one for all axes or one per axis in `axes`.
+    output : array or dtype, optional
+        The array in which to place the output, or the dtype of the returned
+        array. The intermediate results are stored in this dtype too, as in SciPy.
+    mode : str or sequence of str, optional
+        The boundary mode (see `correlate1d`), or one per axis in `axes`.
+    cval : scalar, optional
+        Value to fill past edges of input if `mode` is 'constant'. Default 0.0.
+    origin : int or sequence of ints, optional
+        Shifts the filter, one for all axes or one per axis. Default 0.
+    axes : tuple of int or None, optional
+        The axes to filter; default all.
+
+    {returns}
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from gsci.ndimage import uniform_filter
+    >>> uniform_filter(np.arange(9.0).reshape(3, 3), size=2)
+    array([[0. , 0.5, 1.5],
+           [1.5, 2. , 3. ],
+           [4.5, 5. , 6. ]])
+    """
+    return _uniform_filter(input, size, output, mode, cval, origin, axes=axes, xp=xp, engine=_stencil_xp)
+
+
+@gsci_function(
+    "ndimage",
+    arrays=("input", "output"),
+    kernel=_on_cuda(_gaussian_filter1d),
+    scipy_when=_SCIPY_IS_FASTER,
+    torch_as_numpy=True,
+)
+@_documented
+def gaussian_filter1d(
+    input, sigma, axis=-1, order=0, output=None, mode="reflect", cval=0.0, truncate=4.0, *, radius=None, xp
+):
+    """1-D Gaussian filter (or the convolution with a derivative of a Gaussian).
+
+    Parameters
+    ----------
+    input : array_like
+        The input array.
+    sigma : scalar
+        Standard deviation of the Gaussian kernel, in samples.
+    axis : int, optional
+        The axis of `input` along which to calculate. Default is -1.
+    order : int, optional
+        0 (default) convolves with a Gaussian; a positive order with that
+        derivative of a Gaussian.
+    output : array or dtype, optional
+        The array in which to place the output, or the dtype of the returned array.
+    mode : str, optional
+        The boundary mode (see `correlate1d`). Default is 'reflect'.
+    cval : scalar, optional
+        Value to fill past edges of input if `mode` is 'constant'. Default 0.0.
+    truncate : float, optional
+        Truncate the filter at this many standard deviations. Default is 4.0.
+    radius : None or int, optional
+        Radius of the Gaussian kernel; if given, it overrides `truncate`
+        (the kernel has ``2 * radius + 1`` taps).
+
+    {returns}
+
+    Notes
+    -----
+    The taps are computed on the host from `sigma` (a host number) and
+    passed to the stencil as data: no new compilation for a new `sigma`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from gsci.ndimage import gaussian_filter1d
+    >>> gaussian_filter1d(np.array([1.0, 2.0, 3.0, 4.0, 5.0]), 1).round(4).tolist()
+    [1.427, 2.0678, 3.0, 3.9322, 4.573]
+    """
+    return _gaussian_filter1d(
+        input, sigma, axis, order, output, mode, cval, truncate, radius=radius, xp=xp, engine=_stencil_xp
+    )
+
+
+@gsci_function(
+    "ndimage",
+    arrays=("input", "output"),
+    kernel=_on_cuda(_gaussian_filter),
+    scipy_when=_SCIPY_IS_FASTER,
+    torch_as_numpy=True,
+)
+@_documented
+def gaussian_filter(
+    input, sigma, order=0, output=None, mode="reflect", cval=0.0, truncate=4.0, *, radius=None, axes=None, xp
+):
+    """Multidimensional Gaussian filter: 1-D Gaussian filters along each axis in turn.
+
+    Parameters
+    ----------
+    input : array_like
+        The input array.
+    sigma : scalar or sequence of scalars
+        Standard deviation of the Gaussian, one for all axes or one per axis
+        in `axes`; axes with ``sigma <= 1e-15`` are not filtered.
+    order : int or sequence of ints, optional
+        The derivative order along each axis (see `gaussian_filter1d`). Default 0.
+    output : array or dtype, optional
+        The array in which to place the output, or the dtype of the returned
+        array. The intermediate results are stored in this dtype too, as in SciPy.
+    mode : str or sequence of str, optional
+        The boundary mode (see `correlate1d`), or one per axis in `axes`.
+    cval : scalar, optional
+        Value to fill past edges of input if `mode` is 'constant'. Default 0.0.
+    truncate : float, optional
+        Truncate the filter at this many standard deviations. Default is 4.0.
+    radius : None or int or sequence of ints, optional
+        Radius of the Gaussian kernel, one for all axes or one per axis; it
+        overrides `truncate`.
+    axes : tuple of int or None, optional
+        The axes to filter; default all.
+
+    {returns}
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from gsci.ndimage import gaussian_filter
+    >>> gaussian_filter(np.arange(9.0).reshape(3, 3), sigma=1).round(3)
+    array([[1.688, 2.266, 2.844],
+           [3.422, 4.   , 4.578],
+           [5.156, 5.734, 6.312]])
+    """
+    return _gaussian_filter(
+        input, sigma, order, output, mode, cval, truncate, radius=radius, axes=axes, xp=xp, engine=_stencil_xp
+    )
+
+
+@gsci_function(
+    "ndimage",
+    arrays=("input", "output"),
+    kernel=_on_cuda(_prewitt),
+    scipy_when=_SCIPY_IS_FASTER,
+    torch_as_numpy=True,
+)
+@_documented
+def prewitt(input, axis=-1, output=None, mode="reflect", cval=0.0, *, xp):
+    """Prewitt filter: the central difference along `axis`, smoothed by ``[1, 1, 1]`` along the others.
+
+    Parameters
+    ----------
+    input : array_like
+        The input array.
+    axis : int, optional
+        The axis of the difference. Default is -1.
+    output : array or dtype, optional
+        The array in which to place the output, or the dtype of the returned
+        array (also that of the intermediate results, as in SciPy).
+    mode : str or sequence of str, optional
+        The boundary mode (see `correlate1d`), or one per axis of `input`.
+    cval : scalar, optional
+        Value to fill past edges of input if `mode` is 'constant'. Default 0.0.
+
+    {returns}
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from gsci.ndimage import prewitt
+    >>> prewitt(np.array([[0, 0, 1, 1], [0, 0, 1, 1], [0, 0, 1, 1]]), axis=1)
+    array([[0, 3, 3, 0],
+           [0, 3, 3, 0],
+           [0, 3, 3, 0]])
+    """
+    return _prewitt(input, axis, output, mode, cval, xp=xp, engine=_stencil_xp)
+
+
+@gsci_function(
+    "ndimage",
+    arrays=("input", "output"),
+    kernel=_on_cuda(_sobel),
+    scipy_when=_SCIPY_IS_FASTER,
+    torch_as_numpy=True,
+)
+@_documented
+def sobel(input, axis=-1, output=None, mode="reflect", cval=0.0, *, xp):
+    """Sobel filter: the central difference along `axis`, smoothed by ``[1, 2, 1]`` along the others.
+
+    Parameters
+    ----------
+    input : array_like
+        The input array.
+    axis : int, optional
+        The axis of the difference. Default is -1.
+    output : array or dtype, optional
+        The array in which to place the output, or the dtype of the returned
+        array (also that of the intermediate results, as in SciPy).
+    mode : str or sequence of str, optional
+        The boundary mode (see `correlate1d`), or one per axis of `input`.
+    cval : scalar, optional
+        Value to fill past edges of input if `mode` is 'constant'. Default 0.0.
+
+    {returns}
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from gsci.ndimage import sobel
+    >>> sobel(np.array([[0, 0, 1, 1], [0, 0, 1, 1], [0, 0, 1, 1]]), axis=1)
+    array([[0, 4, 4, 0],
+           [0, 4, 4, 0],
+           [0, 4, 4, 0]])
+    """
+    return _sobel(input, axis, output, mode, cval, xp=xp, engine=_stencil_xp)
+
+
+@gsci_function("ndimage", arrays=("input", "output"), scipy_when=_SCIPY_IS_FASTER)
+@_documented
+def generic_laplace(
+    input,
+    derivative2,
+    output=None,
+    mode="reflect",
+    cval=0.0,
+    extra_arguments=(),
+    extra_keywords=None,
+    *,
+    axes=None,
+    xp,
+):
+    """N-D Laplace filter from a second-derivative function: the sum of its results over `axes`.
+
+    Parameters
+    ----------
+    input : array_like
+        The input array.
+    derivative2 : callable
+        The second derivative along one axis. {derivative2}
+    output : array or dtype, optional
+        The array in which to place the output, or the dtype of the returned array.
+    mode : str or sequence of str, optional
+        The boundary mode, or one per axis in `axes`. Default is 'reflect'.
+    cval : scalar, optional
+        Value to fill past edges of input if `mode` is 'constant'. Default 0.0.
+    extra_arguments : sequence, optional
+        Extra positional arguments for `derivative2`.
+    extra_keywords : dict, optional
+        Extra keyword arguments for `derivative2`.
+    axes : tuple of int or None, optional
+        The axes to filter; default all.
+
+    {returns}
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from gsci.ndimage import correlate1d, generic_laplace
+    >>> def second_difference(x, axis, output, mode, cval):
+    ...     return correlate1d(x, [1.0, -2.0, 1.0], axis, output, mode, cval)
+    >>> x = np.zeros((5, 5))
+    >>> x[2, 2] = 1.0
+    >>> generic_laplace(x, second_difference)[2]
+    array([ 0.,  1., -4.,  1.,  0.])
+    """
+    return _generic_laplace(
+        input, derivative2, output, mode, cval, extra_arguments, extra_keywords, axes=axes, xp=xp
+    )
+
+
+@gsci_function("ndimage", arrays=("input", "output"), scipy_when=_SCIPY_IS_FASTER)
+@_documented
+def generic_gradient_magnitude(
+    input,
+    derivative,
+    output=None,
+    mode="reflect",
+    cval=0.0,
+    extra_arguments=(),
+    extra_keywords=None,
+    *,
+    axes=None,
+    xp,
+):
+    """Gradient magnitude from a first-derivative function: the root of the sum of its squares over `axes`.
+
+    Parameters
+    ----------
+    input : array_like
+        The input array.
+    derivative : callable
+        The first derivative along one axis (`sobel` and `prewitt` fit). {derivative}
+    output : array or dtype, optional
+        The array in which to place the output, or the dtype of the returned
+        array: the squares are summed in it, as in SciPy.
+    mode : str or sequence of str, optional
+        The boundary mode, or one per axis in `axes`. Default is 'reflect'.
+    cval : scalar, optional
+        Value to fill past edges of input if `mode` is 'constant'. Default 0.0.
+    extra_arguments : sequence, optional
+        Extra positional arguments for `derivative`.
+    extra_keywords : dict, optional
+        Extra keyword arguments for `derivative`.
+    axes : tuple of int or None, optional
+        The axes to filter; default all.
+
+    {returns}
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from gsci.ndimage import generic_gradient_magnitude, sobel
+    >>> x = np.zeros((5, 5))
+    >>> x[2, 2] = 1.0
+    >>> generic_gradient_magnitude(x, sobel)[2]
+    array([0., 2., 0., 2., 0.])
+    """
+    return _generic_gradient_magnitude(
+        input, derivative, output, mode, cval, extra_arguments, extra_keywords, axes=axes, xp=xp
+    )
+
+
+@gsci_function(
+    "ndimage",
+    arrays=("input", "output"),
+    kernel=_on_cuda(_gaussian_laplace),
+    scipy_when=_SCIPY_IS_FASTER,
+    torch_as_numpy=True,
+)
+@_documented
+def gaussian_laplace(input, sigma, output=None, mode="reflect", cval=0.0, *, axes=None, xp, **kwargs):
+    """Multidimensional Laplace filter using Gaussian second derivatives.
+
+    Parameters
+    ----------
+    input : array_like
+        The input array.
+    sigma : scalar or sequence of scalars
+        Standard deviation of the Gaussian, one for all axes or one per axis in `axes`.
+    output : array or dtype, optional
+        The array in which to place the output, or the dtype of the returned array.
+    mode : str or sequence of str, optional
+        The boundary mode, or one per axis in `axes`. Default is 'reflect'.
+    cval : scalar, optional
+        Value to fill past edges of input if `mode` is 'constant'. Default 0.0.
+    axes : tuple of int or None, optional
+        The axes to filter; default all.
+    **kwargs
+        Passed to `gaussian_filter` (``truncate``, ``radius``).
+
+    {returns}
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from gsci.ndimage import gaussian_laplace
+    >>> x = np.zeros((5, 5))
+    >>> x[2, 2] = 1.0
+    >>> gaussian_laplace(x, sigma=1).round(3)[2]
+    array([ 0.055, -0.096, -0.318, -0.096,  0.055])
+    """
+    return _gaussian_laplace(input, sigma, output, mode, cval, axes=axes, xp=xp, engine=_stencil_xp, **kwargs)
+
+
+@gsci_function(
+    "ndimage",
+    arrays=("input", "output"),
+    kernel=_on_cuda(_gaussian_gradient_magnitude),
+    scipy_when=_SCIPY_IS_FASTER,
+    torch_as_numpy=True,
+)
+@_documented
+def gaussian_gradient_magnitude(
+    input, sigma, output=None, mode="reflect", cval=0.0, *, axes=None, xp, **kwargs
+):
+    """Multidimensional gradient magnitude using Gaussian derivatives.
+
+    Parameters
+    ----------
+    input : array_like
+        The input array.
+    sigma : scalar or sequence of scalars
+        Standard deviation of the Gaussian, one for all axes or one per axis
+        of `input` (it goes to `gaussian_filter` as given, as in SciPy).
+    output : array or dtype, optional
+        The array in which to place the output, or the dtype of the returned array.
+    mode : str or sequence of str, optional
+        The boundary mode, or one per axis in `axes`. Default is 'reflect'.
+    cval : scalar, optional
+        Value to fill past edges of input if `mode` is 'constant'. Default 0.0.
+    axes : tuple of int or None, optional
+        The axes to filter; default all.
+    **kwargs
+        Passed to `gaussian_filter` (``truncate``, ``radius``).
+
+    {returns}
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from gsci.ndimage import gaussian_gradient_magnitude
+    >>> x = np.zeros((5, 5))
+    >>> x[2, 2] = 1.0
+    >>> gaussian_gradient_magnitude(x, sigma=1).round(3)[2]
+    array([0.038, 0.096, 0.   , 0.096, 0.038])
+    """
+    return _gaussian_gradient_magnitude(
+        input, sigma, output, mode, cval, axes=axes, xp=xp, engine=_stencil_xp, **kwargs
+    )

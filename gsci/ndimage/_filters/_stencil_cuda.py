@@ -1,4 +1,4 @@
-"""Stencils with the CUDA kernel: the kernel engine behind correlate1d and laplace.
+"""Stencils with the CUDA kernel: the kernel engine behind the separable filters.
 
 Same functions as `gsci.ndimage._stencil_xp`, launching
 `gsci.kernels.stencil` (imported, and numba with it, on first use).
@@ -31,6 +31,16 @@ def correlate(x, w, axis, code, cval, origin, xp):
         accumulate=False,
     )
     return out
+
+
+def uniform(x, size, axis, code, cval, origin, xp):
+    """Means of ``size`` values along ``axis`` (float64 ``x``): the kernel's sum of ones, divided.
+
+    Each mean is summed afresh, where SciPy's C loop carries a running sum:
+    the values agree to rounding.
+    """
+    ones = xp.ones(size, dtype=x.dtype, device=device(x))
+    return correlate(x, ones, axis, code, cval, origin, xp) / size
 
 
 def laplace(x, axes, codes, cval, xp):

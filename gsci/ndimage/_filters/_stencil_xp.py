@@ -1,4 +1,4 @@
-"""Stencils in Array API code: the native engine behind correlate1d and laplace.
+"""Stencils in Array API code: the native engine behind the separable filters.
 
 Each function takes a real floating array ``x`` in the dtype to compute in
 and returns a new array of that dtype. The boundary is an index map on the
@@ -33,8 +33,37 @@ def correlate(x, w, axis, code, cval, origin, xp):
         return _correlate_numba(x, w, axis, before, after, code, cval)
     extended = extend(x, axis, before, after, code, cval, xp)
     if is_dask_namespace(xp):
-        return _correlate_dask(x, extended, w, axis, before, after)
+        return _on_dask_blocks(_valid_correlation, x, extended, axis, before, after, w)
     return _weighted_shifts(extended, w, axis, x.shape[axis], xp)
+
+
+def uniform(x, size, axis, code, cval, origin, xp):
+    """Means of ``size`` values along ``axis``, as SciPy's C loop takes them from float64 ``x``.
+
+    A running sum (the first window summed, then each step adds one value and
+    drops one) divided by ``size``: exact for integers, SciPy's rounding otherwise.
+    """
+    before = size // 2 + origin
+    after = size - 1 - before
+    if is_numpy_namespace(xp) and _have_numba():
+        from gsci.kernels import stencil_cpu
+
+        n = x.shape[axis]
+        source = source_indices(np.arange(-before, n + after), n, code)
+        return stencil_cpu.running_mean_lines(
+            x, size, source, cval, n=n, inner=math.prod(x.shape[axis + 1 :])
+        )
+    extended = extend(x, axis, before, after, code, cval, xp)
+    if is_dask_namespace(xp):
+        return _on_dask_blocks(_valid_running_mean, x, extended, axis, before, after, size=size)
+    return _running_mean(extended, size, axis, x.shape[axis], xp)
+
+
+def _running_mean(extended, size, axis, n, xp):
+    """The running mean of ``size`` values over the extended lines: cumulative sums of the steps."""
+    first = xp.cumulative_sum(extended[_along(axis, 0, size)], axis=axis)[_along(axis, size - 1, size)]
+    steps = extended[_along(axis, size, size + n - 1)] - extended[_along(axis, 0, n - 1)]
+    return xp.cumulative_sum(xp.concat([first, steps], axis=axis), axis=axis) / size
 
 
 @functools.cache
@@ -92,8 +121,9 @@ def _weighted_shifts(extended, w, axis, n, xp):
     return out
 
 
-def _correlate_dask(x, extended, w, axis, before, after):
-    """Blockwise correlation of the extended dask array, each block with its neighbours' margins."""
+def _on_dask_blocks(valid_part, x, extended, axis, before, after, *arrays, **options):
+    """``valid_part(block, *arrays, axis=axis, **options)`` of each block of the extended dask array,
+    the block with its neighbours' margins: the output has ``x``'s chunks."""
     import dask.array as da
 
     chunks = list(x.chunks[axis])
@@ -106,25 +136,33 @@ def _correlate_dask(x, extended, w, axis, before, after):
     out_chunks[-1] -= after
     margins = da.overlap.overlap(extended, depth={axis: (before, after)}, boundary={axis: "none"})
     index = tuple(range(x.ndim))
-    return da.blockwise(
-        _valid_block,
+    result = da.blockwise(
+        valid_part,
         index,
         margins,
         index,
-        w,
-        (x.ndim,),
+        *[part for a in arrays for part in (a, tuple(range(x.ndim, x.ndim + a.ndim)))],
         concatenate=True,
         adjust_chunks={axis: tuple(out_chunks)},
         dtype=x.dtype,
         meta=x._meta,
         axis=axis,
+        **options,
     )
+    # chunks shorter than the margins were merged for the overlap: split them as they came
+    return result if result.chunks == x.chunks else result.rechunk(x.chunks)
 
 
-def _valid_block(block, w, axis):
+def _valid_correlation(block, w, axis):
     xp = array_namespace(block)
     with np.errstate(invalid="ignore", over="ignore"):  # as SciPy: no warnings about inf/NaN
         return _weighted_shifts(block, xp.asarray(w), axis, block.shape[axis] - w.shape[0] + 1, xp)
+
+
+def _valid_running_mean(block, axis, size):
+    xp = array_namespace(block)
+    with np.errstate(invalid="ignore", over="ignore"):
+        return _running_mean(block, size, axis, block.shape[axis] - size + 1, xp)
 
 
 def laplace(x, axes, codes, cval, xp):

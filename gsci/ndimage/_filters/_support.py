@@ -197,12 +197,13 @@ def check_axes(axes, ndim):
     return axes
 
 
-def modes_per_axis(mode, count):
-    if isinstance(mode, str) or not np.iterable(mode):
-        return [mode] * count
-    modes = list(mode)
-    if len(modes) != count:
+def per_axis(value, count):
+    """``value`` (a mode, size, sigma, origin, ...) once per axis: repeated, or a sequence of ``count``."""
+    if isinstance(value, str) or not np.iterable(value):
+        return [value] * count
+    values = list(value)
+    if len(values) != count:
         raise RuntimeError(
-            f"sequence argument must have length equal to input rank: {mode=} for {count} axes"
+            f"sequence argument must have length equal to input rank: {value=} for {count} axes"
         )
-    return modes
+    return values
