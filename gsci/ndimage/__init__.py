@@ -23,6 +23,7 @@ __all__, __getattr__, __dir__ = lazy_exports(
             "generic_gradient_magnitude",
             "gaussian_laplace",
             "gaussian_gradient_magnitude",
-        )
+        ),
+        "gsci.ndimage._filters._generic": ("generic_filter1d", "generic_filter"),
     },
 )

@@ -33,7 +33,7 @@ def correlate(x, w, axis, code, cval, origin, xp):
         return _correlate_numba(x, w, axis, before, after, code, cval)
     extended = extend(x, axis, before, after, code, cval, xp)
     if is_dask_namespace(xp):
-        return _on_dask_blocks(_valid_correlation, x, extended, axis, before, after, w)
+        return on_dask_blocks(_valid_correlation, x, extended, {axis: (before, after)}, w, axis=axis)
     return _weighted_shifts(extended, w, axis, x.shape[axis], xp)
 
 
@@ -55,7 +55,7 @@ def uniform(x, size, axis, code, cval, origin, xp):
         )
     extended = extend(x, axis, before, after, code, cval, xp)
     if is_dask_namespace(xp):
-        return _on_dask_blocks(_valid_running_mean, x, extended, axis, before, after, size=size)
+        return on_dask_blocks(_valid_running_mean, x, extended, {axis: (before, after)}, axis=axis, size=size)
     return _running_mean(extended, size, axis, x.shape[axis], xp)
 
 
@@ -121,32 +121,35 @@ def _weighted_shifts(extended, w, axis, n, xp):
     return out
 
 
-def _on_dask_blocks(valid_part, x, extended, axis, before, after, *arrays, **options):
-    """``valid_part(block, *arrays, axis=axis, **options)`` of each block of the extended dask array,
-    the block with its neighbours' margins: the output has ``x``'s chunks."""
+def on_dask_blocks(valid_part, x, extended, margins, *arrays, **options):
+    """``valid_part(block, *arrays, **options)`` of each block of the Dask array ``extended``, which is
+    ``x`` extended by ``margins`` (axis -> (before, after)): each block comes with its neighbours'
+    margins and gives its valid part, so the output has ``x``'s chunks."""
     import dask.array as da
 
-    chunks = list(x.chunks[axis])
-    chunks[0] += before
-    chunks[-1] += after
-    chunks = da.overlap.ensure_minimum_chunksize(max(before, after, 1), tuple(chunks))
-    extended = extended.rechunk({axis: chunks})
-    out_chunks = list(chunks)
-    out_chunks[0] -= before
-    out_chunks[-1] -= after
-    margins = da.overlap.overlap(extended, depth={axis: (before, after)}, boundary={axis: "none"})
+    chunks, out_chunks = {}, {}
+    for axis, (before, after) in margins.items():
+        sizes = list(x.chunks[axis])
+        sizes[0] += before
+        sizes[-1] += after
+        sizes = da.overlap.ensure_minimum_chunksize(max(before, after, 1), tuple(sizes))
+        chunks[axis] = sizes
+        out_chunks[axis] = list(sizes)
+        out_chunks[axis][0] -= before
+        out_chunks[axis][-1] -= after
+    extended = extended.rechunk(chunks)
+    overlapped = da.overlap.overlap(extended, depth=margins, boundary={axis: "none" for axis in margins})
     index = tuple(range(x.ndim))
     result = da.blockwise(
         valid_part,
         index,
-        margins,
+        overlapped,
         index,
         *[part for a in arrays for part in (a, tuple(range(x.ndim, x.ndim + a.ndim)))],
         concatenate=True,
-        adjust_chunks={axis: tuple(out_chunks)},
+        adjust_chunks={axis: tuple(sizes) for axis, sizes in out_chunks.items()},
         dtype=x.dtype,
         meta=x._meta,
-        axis=axis,
         **options,
     )
     # chunks shorter than the margins were merged for the overlap: split them as they came
