@@ -8,6 +8,7 @@ large ones the throughput.
 """
 
 import numpy as np
+import scipy.ndimage
 import scipy.signal
 
 SOS_TINY = scipy.signal.butter(4, 0.2, output="sos")
@@ -46,6 +47,23 @@ def _spectra(n, nperseg):
 
 def _image(side):
     return lambda rng: ((rng.standard_normal((side, side)), [1.0, -2.0, 1.0]), {})
+
+
+def _picture(side, *args):
+    return lambda rng: ((rng.standard_normal((side, side)), *args), {})
+
+
+# The generic filters' callables are the user's code: the same (SciPy's) on both sides.
+def _derivative2(x, axis, output, mode, cval):
+    return scipy.ndimage.correlate1d(x, [1.0, -2.0, 1.0], axis, output, mode, cval)
+
+
+def _sobel(x, axis, output, mode, cval):
+    return scipy.ndimage.sobel(x, axis, output, mode, cval)
+
+
+def _three_sum(line, out):
+    out[:] = line[:-2] + line[1:-1] + line[2:]
 
 
 def _convolved(n1, n2):
@@ -137,11 +155,43 @@ SIGNAL = {
     "signal.get_window": ("hann, 16", _given("hann", 16), "hann, 2^16", _given("hann", 2**16)),
     "ndimage.correlate1d": ("16x16", _image(16), "2048x2048", _image(2048)),
     "ndimage.convolve1d": ("16x16", _image(16), "2048x2048", _image(2048)),
-    "ndimage.laplace": (
+    "ndimage.laplace": ("16x16", _picture(16), "2048x2048", _picture(2048)),
+    "ndimage.uniform_filter1d": ("16x16, 5", _picture(16, 5), "2048x2048, 9", _picture(2048, 9)),
+    "ndimage.uniform_filter": ("16x16, 3", _picture(16, 3), "2048x2048, 9", _picture(2048, 9)),
+    "ndimage.gaussian_filter1d": ("16x16, 1", _picture(16, 1.0), "2048x2048, 3", _picture(2048, 3.0)),
+    "ndimage.gaussian_filter": ("16x16, 1", _picture(16, 1.0), "2048x2048, 3", _picture(2048, 3.0)),
+    "ndimage.sobel": ("16x16", _picture(16), "2048x2048", _picture(2048)),
+    "ndimage.prewitt": ("16x16", _picture(16), "2048x2048", _picture(2048)),
+    "ndimage.gaussian_laplace": ("16x16, 1", _picture(16, 1.0), "1024x1024, 2", _picture(1024, 2.0)),
+    "ndimage.gaussian_gradient_magnitude": (
+        "16x16, 1",
+        _picture(16, 1.0),
+        "1024x1024, 2",
+        _picture(1024, 2.0),
+    ),
+    "ndimage.generic_laplace": (
         "16x16",
-        lambda rng: ((rng.standard_normal((16, 16)),), {}),
-        "2048x2048",
-        lambda rng: ((rng.standard_normal((2048, 2048)),), {}),
+        _picture(16, _derivative2),
+        "1024x1024",
+        _picture(1024, _derivative2),
+    ),
+    "ndimage.generic_gradient_magnitude": (
+        "16x16, sobel",
+        _picture(16, _sobel),
+        "1024x1024, sobel",
+        _picture(1024, _sobel),
+    ),
+    "ndimage.generic_filter": (
+        "16x16, max 3x3",
+        _picture(16, np.max, 3),
+        "128x128, max 3x3",
+        _picture(128, np.max, 3),
+    ),
+    "ndimage.generic_filter1d": (
+        "16x16, 3",
+        _picture(16, _three_sum, 3),
+        "512x512, 3",
+        _picture(512, _three_sum, 3),
     ),
 }
 

@@ -67,6 +67,10 @@ def _laplace(shape, dtype):
     return lambda rng: ((rng.standard_normal(shape).astype(dtype),), {})
 
 
+def _filtered_image(shape, dtype, *args, **options):
+    return lambda rng: ((rng.standard_normal(shape).astype(dtype), *args), options)
+
+
 def _sosfiltfilt(shape):
     """The issue's order-8 Butterworth band-pass (8 second-order sections), 20-500 Hz at 4096 Hz."""
     sos = scipy.signal.butter(8, [20, 500], btype="band", fs=4096, output="sos")
@@ -86,6 +90,22 @@ CASES = (
     Case("signal", "sosfiltfilt", "order 8 band-pass (1024, 4096)", _sosfiltfilt((1024, 4096))),
     Case("ndimage", "laplace", "2048x2048 float64", _laplace((2048, 2048), "float64")),
     Case("ndimage", "laplace", "2048x2048 float32", _laplace((2048, 2048), "float32")),
+    Case(
+        "ndimage",
+        "gaussian_filter",
+        "2048x2048 float64 sigma=3",
+        _filtered_image((2048, 2048), "float64", 3.0),
+    ),
+    Case(
+        "ndimage",
+        "gaussian_filter",
+        "2048x2048 float32 sigma=3",
+        _filtered_image((2048, 2048), "float32", 3.0),
+    ),
+    Case(
+        "ndimage", "uniform_filter", "2048x2048 float64 size=9", _filtered_image((2048, 2048), "float64", 9)
+    ),
+    Case("ndimage", "sobel", "2048x2048 float64", _filtered_image((2048, 2048), "float64")),
 )
 
 

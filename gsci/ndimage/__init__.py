@@ -25,5 +25,6 @@ __all__, __getattr__, __dir__ = lazy_exports(
             "gaussian_gradient_magnitude",
         ),
         "gsci.ndimage._filters._generic": ("generic_filter1d", "generic_filter"),
+        "gsci.ndimage._filters._vectorized": ("vectorized_filter",),
     },
 )

@@ -121,11 +121,13 @@ def _weighted_shifts(extended, w, axis, n, xp):
     return out
 
 
-def on_dask_blocks(valid_part, x, extended, margins, *arrays, **options):
+def on_dask_blocks(valid_part, x, extended, margins, *arrays, dtype=None, **options):
     """``valid_part(block, *arrays, **options)`` of each block of the Dask array ``extended``, which is
     ``x`` extended by ``margins`` (axis -> (before, after)): each block comes with its neighbours'
-    margins and gives its valid part, so the output has ``x``'s chunks."""
+    margins and gives its valid part, so the output has ``x``'s chunks (and dtype, unless given)."""
     import dask.array as da
+
+    dtype = x.dtype if dtype is None else dtype
 
     chunks, out_chunks = {}, {}
     for axis, (before, after) in margins.items():
@@ -148,8 +150,8 @@ def on_dask_blocks(valid_part, x, extended, margins, *arrays, **options):
         *[part for a in arrays for part in (a, tuple(range(x.ndim, x.ndim + a.ndim)))],
         concatenate=True,
         adjust_chunks={axis: tuple(sizes) for axis, sizes in out_chunks.items()},
-        dtype=x.dtype,
-        meta=x._meta,
+        dtype=dtype,
+        meta=x._meta.astype(dtype),
         **options,
     )
     # chunks shorter than the margins were merged for the overlap: split them as they came
