@@ -45,6 +45,8 @@ def main(argv=None):
         counts = f"{len(c.divergences)} divergences, {len(c.undeclared)} undeclared, {len(c.stale)} stale"
         times = f"{c.scipy['collected']} tests, SciPy {c.scipy['seconds']} s, gsci {c.gsci['seconds']} s"
         print(f"{c.family}: {counts}; {times}")
+        for node, test in c.undeclared.items():
+            print(f"  undeclared: {node}: {test['outcome']}: {test['message'][:300]}")
     if set(names) == set(FAMILIES):
         (ROOT / "CONFORMANCE.md").write_text(markdown(comparisons, datetime.date.today().isoformat()))
         print(f"wrote {ROOT / 'CONFORMANCE.md'}")

@@ -29,7 +29,7 @@ def _correlate_last_axis_serially(x, w, source, cval, out):
 @njit(cache=True)
 def _correlate_row(x, w, source, cval, out, r):
     n, taps = x.shape[1], w.shape[0]
-    line = np.empty(n + taps - 1, x.dtype)
+    line = np.empty(n + taps - 1, w.dtype)
     for t in range(n + taps - 1):
         s = source[t]
         line[t] = x[r, s] if s >= 0 else cval
@@ -73,13 +73,14 @@ def _correlate_inner_row(x, w, source, cval, out, task):
 def correlate1d_lines(x, w, source, cval, *, n, inner):
     """``correlate(x, w)`` along lines of ``n`` elements ``inner`` apart; a new C-contiguous array.
 
-    ``x`` and ``w`` are NumPy arrays of one float dtype, ``source`` the
-    int64 index map of length ``n + len(w) - 1``.
+    ``x`` and ``w`` are NumPy arrays of float dtypes, ``source`` the int64
+    index map of length ``n + len(w) - 1``; the sums are taken, and the
+    result returned, in ``w``'s dtype (float32 ``x`` is read as it is).
     """
     x = np.ascontiguousarray(x)
-    out = np.empty(x.shape, dtype=x.dtype)
     w = np.ascontiguousarray(w)
-    cval = x.dtype.type(cval)
+    out = np.empty(x.shape, dtype=w.dtype)
+    cval = w.dtype.type(cval)
     work = x.size * w.shape[0]
     with launch_lock:
         if inner == 1:

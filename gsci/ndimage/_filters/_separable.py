@@ -78,13 +78,12 @@ def _correlate1d(input, weights, axis, output, mode, cval, origin, xp, engine, p
 
 def _real_correlate(x, w, axis, code, cval, origin, out_dtype, xp, engine):
     check_supported(x.dtype, "input", xp)
-    work = work_dtype(x.dtype, out_dtype, xp)
     if math.prod(x.shape) == 0:
         return xp.zeros(x.shape, dtype=out_dtype, device=device(x))
+    # float64 taps and sums, as SciPy's: float32 taps would lose the weights' normalization
+    data = x if x.dtype == xp.float32 else xp.astype(x, xp.float64, copy=False)
     with quiet_numpy():
-        result = engine.correlate(
-            xp.astype(x, work, copy=False), xp.astype(w, work, copy=False), axis, code, cval, origin, xp
-        )
+        result = engine.correlate(data, xp.astype(w, xp.float64, copy=False), axis, code, cval, origin, xp)
         return cast(result, out_dtype, xp)
 
 
@@ -202,10 +201,10 @@ def correlate1d(input, weights, axis=-1, output=None, mode="reflect", cval=0.0, 
 
     Notes
     -----
-    As in SciPy, integer and bool inputs compute in float64 and the result
-    is truncated to the output dtype. float32 input and output compute in
-    float32 (SciPy accumulates in float64): results agree within float32
-    precision. On CUDA arrays a Numba CUDA kernel runs on the current stream.
+    As in SciPy, the weights and sums are float64 (float32 input is read as
+    it is on NumPy), integer and bool inputs compute in float64, and the
+    result is truncated to the output dtype. On CUDA arrays a Numba CUDA
+    kernel runs on the current stream.
 
     Examples
     --------
@@ -323,11 +322,15 @@ def laplace(input, output=None, mode="reflect", cval=0.0, *, axes=None, xp):
 # ---- filters built from 1-D passes: each pass's result is stored in the output dtype, as in SciPy
 
 
-def _chain(input, output, passes, xp, *, complex_output=False):
+def _chain(input, output, passes, xp, *, promote=False):
     """``input`` through ``passes`` (``pass_(x, dtype) -> array``), each result stored in the output
-    dtype as SciPy stores it in its output array; no pass is a copy in that dtype."""
+    dtype as SciPy stores it in its output array; no pass is a copy in that dtype.
+
+    A real output dtype for complex input is promoted with a warning where ``promote`` (uniform_filter
+    asks SciPy for a complex output), else refused as SciPy's first pass refuses it.
+    """
     input = as_array(input, xp)
-    dtype = output_dtype(output, input, xp, complex_output=complex_output)
+    dtype = output_dtype(output, input, xp, complex_output=is_complex(input, xp), promote=promote)
     result = input
     for pass_ in passes:
         result = pass_(result, dtype)
@@ -341,6 +344,7 @@ def _uniform_filter1d(input, size, axis=-1, output=None, mode="reflect", cval=0.
     axis = np.lib.array_utils.normalize_axis_index(axis, input.ndim)
     if size < 1:
         raise RuntimeError(f"incorrect filter size: size must be at least 1, got {size=}")
+    origin = operator.index(origin)
     complex_input = is_complex(input, xp)
     out_dtype = output_dtype(output, input, xp, complex_output=complex_input)
     if size // 2 + origin < 0 or size // 2 + origin >= size:
@@ -374,7 +378,7 @@ def _uniform_filter(input, size=3, output=None, mode="reflect", cval=0.0, origin
         for a, s, o, m in per
         if s > 1
     ]
-    return _chain(input, output, passes, xp, complex_output=is_complex(input, xp))
+    return _chain(input, output, passes, xp, promote=True)
 
 
 def _uniform_pass(x, dtype, *, size, axis, mode, cval, origin, xp, engine):
@@ -507,7 +511,7 @@ def _generic_laplace(
     xp,
 ):
     input = as_array(input, xp)
-    dtype = output_dtype(output, input, xp, complex_output=False, promote=False)
+    dtype = output_dtype(output, input, xp, complex_output=is_complex(input, xp), promote=False)
     axes = check_axes(axes, input.ndim)
     parts = _derivatives(derivative2, input, axes, dtype, mode, cval, extra_arguments, extra_keywords, xp)
     if not parts:
@@ -528,7 +532,7 @@ def _generic_gradient_magnitude(
     xp,
 ):
     input = as_array(input, xp)
-    dtype = output_dtype(output, input, xp, complex_output=False, promote=False)
+    dtype = output_dtype(output, input, xp, complex_output=is_complex(input, xp), promote=False)
     axes = check_axes(axes, input.ndim)
     parts = _derivatives(derivative, input, axes, dtype, mode, cval, extra_arguments, extra_keywords, xp)
     if not parts:
@@ -624,7 +628,9 @@ _RETURNS = """Returns
 _DERIVATIVE_CALLABLE = """The derivative is called as ``{name}(input, axis, output, mode, cval,
         *extra_arguments, **extra_keywords)`` once per axis and must return its
         result: gsci passes ``output`` as the output dtype (SciPy passes its
-        output array to the first call, whose return value it ignores)."""
+        output array to the first call, whose return value it ignores). It gets
+        arrays of `input`'s library; for torch CPU tensors outside autograd,
+        NumPy arrays (the NumPy route they take), as SciPy gives."""
 
 
 @gsci_function(
@@ -902,7 +908,7 @@ def sobel(input, axis=-1, output=None, mode="reflect", cval=0.0, *, xp):
     return _sobel(input, axis, output, mode, cval, xp=xp, engine=_stencil_xp)
 
 
-@gsci_function("ndimage", arrays=("input", "output"), scipy_when=_SCIPY_IS_FASTER)
+@gsci_function("ndimage", arrays=("input", "output"), scipy_when=_SCIPY_IS_FASTER, torch_as_numpy=True)
 @_documented
 def generic_laplace(
     input,
@@ -955,7 +961,7 @@ def generic_laplace(
     )
 
 
-@gsci_function("ndimage", arrays=("input", "output"), scipy_when=_SCIPY_IS_FASTER)
+@gsci_function("ndimage", arrays=("input", "output"), scipy_when=_SCIPY_IS_FASTER, torch_as_numpy=True)
 @_documented
 def generic_gradient_magnitude(
     input,

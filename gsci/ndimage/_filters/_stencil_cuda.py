@@ -18,7 +18,7 @@ def correlate(x, w, axis, code, cval, origin, xp):
         return _stencil_xp.correlate(x, w, axis, code, cval, origin, xp)
     from gsci.kernels import stencil
 
-    x, w = _contiguous(x, xp), _contiguous(w, xp)
+    x, w = _contiguous(xp.astype(x, w.dtype, copy=False), xp), _contiguous(w, xp)
     out = xp.empty(x.shape, dtype=x.dtype, device=device(x))
     stencil.correlate1d_along_axis(
         _flat(x, xp),

@@ -26,11 +26,13 @@ SECOND_DIFFERENCE = (1.0, -2.0, 1.0)
 
 
 def correlate(x, w, axis, code, cval, origin, xp):
-    """``x`` correlated with taps ``w`` (1-d, x's dtype) along ``axis``, SciPy's alignment."""
+    """``x`` (real floating) correlated with taps ``w`` (1-d) along ``axis``, SciPy's alignment, in
+    ``w``'s dtype (float32 ``x`` with float64 taps: float64 sums, read from float32 on NumPy)."""
     before = w.shape[0] // 2 + origin
     after = w.shape[0] - 1 - before
     if is_numpy_namespace(xp) and _have_numba():
         return _correlate_numba(x, w, axis, before, after, code, cval)
+    x = xp.astype(x, w.dtype, copy=False)
     extended = extend(x, axis, before, after, code, cval, xp)
     if is_dask_namespace(xp):
         return on_dask_blocks(_valid_correlation, x, extended, {axis: (before, after)}, w, axis=axis)

@@ -256,8 +256,9 @@ def vectorized_filter(
         raise ValueError("`batch_memory` must be positive number.")
     if math.prod(input.shape) == 0:
         return input
-    if input.ndim == 0 and size == ():
-        return function(input) if footprint is None else function(input[footprint])
+    if input.ndim == 0 and size == ():  # SciPy's answer: the function over no axis, as an array
+        window = input if footprint is None else input[bool(footprint)]
+        return xp.asarray(function(window, axis=()))
     ends = tuple(range(-len(axes), 0))
     moved = xp.moveaxis(input, axes, ends)
     shape = moved.shape[: moved.ndim - len(size)] + tuple(
