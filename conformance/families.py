@@ -33,16 +33,33 @@ class Family:
 
 WINDOWS = tuple(f"signal.windows.{name}" for name in gsci.signal.windows.__all__)  # test_windows.py, whole
 
-# Tests of test_filters.py whose body (or parameter) calls correlate1d, convolve1d or laplace.
-NDIMAGE_FILTER_TESTS = (
-    "TestNdimageFilters and (test_correlate0 or test_correlate17 or test_correlate2"
-    " or test_correlate1d_complex or test_correlate_complex_kernel_invalid_cval"
-    " or test_prewitt01 or test_prewitt02 or test_prewitt03 or test_sobel01 or test_sobel02 or test_sobel03"
-    " or test_laplace0"
-    " or test_generic_filter1d01 or test_extend01 or test_extend02 or test_extend03 or test_extend04"
-    " or (test_derivative_filter_axes and -laplace-))"
-    " or test_bad_convolve_and_correlate_origins or test_multiple_modes_laplace"
-    " or (test_multiple_modes and -laplace]) or (TestThreading and test_correlate1d)"
+# test_filters.py, whole: a test of a filter gsci lacks runs SciPy's own on both sides
+NDIMAGE_FILTERS = (
+    "correlate",
+    "convolve",
+    "correlate1d",
+    "convolve1d",
+    "laplace",
+    "uniform_filter1d",
+    "uniform_filter",
+    "gaussian_filter1d",
+    "gaussian_filter",
+    "prewitt",
+    "sobel",
+    "generic_laplace",
+    "generic_gradient_magnitude",
+    "gaussian_laplace",
+    "gaussian_gradient_magnitude",
+    "generic_filter1d",
+    "generic_filter",
+    "vectorized_filter",
+    "minimum_filter1d",
+    "maximum_filter1d",
+    "minimum_filter",
+    "maximum_filter",
+    "median_filter",
+    "rank_filter",
+    "percentile_filter",
 )
 
 FAMILIES = {
@@ -154,8 +171,11 @@ FAMILIES = {
     ),
     "detrend": Family(functions=("signal.detrend",), tests=(f"{SIGNALTOOLS}::TestDetrend",)),
     "ndimage filters": Family(
-        functions=("ndimage.correlate1d", "ndimage.convolve1d", "ndimage.laplace"),
+        functions=tuple(f"ndimage.{name}" for name in NDIMAGE_FILTERS),
         tests=("ndimage/tests/test_filters.py",),
-        keyword=NDIMAGE_FILTER_TESTS,
+    ),
+    "ndimage fourier": Family(
+        functions=tuple(f"ndimage.fourier_{name}" for name in ("gaussian", "uniform", "ellipsoid", "shift")),
+        tests=("ndimage/tests/test_fourier.py",),
     ),
 }

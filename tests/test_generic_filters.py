@@ -76,7 +76,9 @@ def test_dask_stays_lazy_and_keeps_its_chunks():
     with forbid_dask_compute():
         results = [
             ndimage.generic_filter(lazy, np.max, size=(3, 4, 2), mode="mirror"),
-            ndimage.generic_filter(lazy, np.min, footprint=np.ones((2, 5), bool), axes=(0, 1), origin=(-1, 2)),
+            ndimage.generic_filter(
+                lazy, np.min, footprint=np.ones((2, 5), bool), axes=(0, 1), origin=(-1, 2)
+            ),
             ndimage.generic_filter1d(lazy, weighted_ends, 4, axis=1, mode="nearest"),
         ]
     expected = [

@@ -218,7 +218,9 @@ def test_complex_input_into_a_real_output_is_refused_like_scipy(name, args):
         getattr(ndimage, name)(x, *args, output=np.float64)
 
 
-@pytest.mark.parametrize("name, args", [("uniform_filter", ()), ("uniform_filter1d", (3,)), ("gaussian_filter1d", (1,))])
+@pytest.mark.parametrize(
+    "name, args", [("uniform_filter", ()), ("uniform_filter1d", (3,)), ("gaussian_filter1d", (1,))]
+)
 def test_complex_input_into_a_real_output_dtype_is_promoted_like_scipy(name, args):
     x = data((5, 6)) + 1j
     with pytest.warns(UserWarning, match="promoting"):

@@ -168,6 +168,13 @@ def to_host(x, library, function):
             f"{function} copies its {library} input from the GPU to host memory and back (no GPU path yet)",
             HostTransferWarning,
         )
+    return host_values(x, library)
+
+
+def host_values(x, library):
+    """``x`` (of ``library``) as a NumPy array: a view where it can be, else a copy."""
+    if library == "numpy":
+        return x
     if library == "torch":
         return x.detach().cpu().resolve_conj().resolve_neg().numpy()
     if library == "cupy":

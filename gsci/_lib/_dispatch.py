@@ -23,6 +23,7 @@ from gsci._lib._arrays import (
     device,
     device_kind,
     from_host,
+    host_values,
     is_array,
     library_of,
     moved_operators,
@@ -54,6 +55,9 @@ class Declaration:
     torch_as_numpy : torch CPU tensors outside autograd run as NumPy arrays
         (zero-copy views; results back as tensors): for functions whose dtype
         rules are NumPy's whatever the library, where NumPy's route is faster.
+    host_operators : small parameters whose values the function reads on the
+        host (a footprint decides the filter's shape): arrays of any library
+        or sequences; arrays arrive as NumPy arrays (a GPU one is copied).
     """
 
     module: str
@@ -65,6 +69,7 @@ class Declaration:
     operators: tuple = ()
     scipy_when: object = None
     torch_as_numpy: bool = False
+    host_operators: tuple = ()
 
     def path(self, backend, library, device):
         """The path a call takes under ``backend`` for this library and device."""
@@ -99,12 +104,20 @@ def _have_numba_cuda():
 
 
 def gsci_function(
-    module, arrays, *, operators=(), kernel=None, scipy_for=None, scipy_when=None, torch_as_numpy=False
+    module,
+    arrays,
+    *,
+    operators=(),
+    kernel=None,
+    scipy_for=None,
+    scipy_when=None,
+    torch_as_numpy=False,
+    host_operators=(),
 ):
     """Make ``native`` (SciPy's signature plus keyword-only ``xp``) a public function.
 
-    ``arrays`` and ``operators`` name the parameters that may hold arrays
-    (see `Declaration`).
+    ``arrays``, ``operators`` and ``host_operators`` name the parameters that
+    may hold arrays (see `Declaration`).
     """
 
     def decorate(native):
@@ -118,6 +131,7 @@ def gsci_function(
             tuple(operators),
             scipy_when,
             torch_as_numpy,
+            tuple(host_operators),
         )
         signature = inspect.signature(native)
         public_signature = signature.replace(
@@ -181,7 +195,8 @@ def _wrapper(declaration, signature):
         call.append(p.name if p.kind is p.POSITIONAL_OR_KEYWORD else f"{p.name}={p.name}")
         arguments.append(f"{p.name!r}: {p.name}")
     call = ", ".join(call)
-    host = " and ".join(f"_type({n}) in _host" for n in (*declaration.arrays, *declaration.operators))
+    checked = (*declaration.arrays, *declaration.operators, *declaration.host_operators)
+    host = " and ".join(f"_type({n}) in _host" for n in checked)
     numpy_path = declaration.path("auto", "numpy", "cpu")
     lines = [f"def {declaration.name}({', '.join(header)}):"]
     if numpy_path == "scipy":
@@ -193,7 +208,9 @@ def _wrapper(declaration, signature):
                 f"({n} is None or _type({n}) is _ndarray and {declaration.scipy_when.test(n)})"
                 for n in declaration.arrays
             )
-            operators = "".join(f" and _type({n}) in _host" for n in declaration.operators)
+            operators = "".join(
+                f" and _type({n}) in _host" for n in (*declaration.operators, *declaration.host_operators)
+            )
             lines.append(f"    if {small}{operators} and _backend() == 'auto':")
             lines.append(f"        return _scipy({call})")
         lines.append(f"    if {host or 'True'} and _backend() == 'auto':")
@@ -224,6 +241,9 @@ def _call(declaration, public, arguments):
         if result is not NotImplemented:
             return result
         backend = "auto"
+    for name in declaration.host_operators:
+        if is_array(arguments[name]):
+            arguments[name] = host_values(arguments[name], library_of(arguments[name]))
     data = {n: arguments[n] for n in declaration.arrays if is_array(arguments[n])}
     operators = {n: arguments[n] for n in declaration.operators if is_array(arguments[n])}
     xp, library, first = placement(data, operators)

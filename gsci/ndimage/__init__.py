@@ -26,5 +26,21 @@ __all__, __getattr__, __dir__ = lazy_exports(
         ),
         "gsci.ndimage._filters._generic": ("generic_filter1d", "generic_filter"),
         "gsci.ndimage._filters._vectorized": ("vectorized_filter",),
+        "gsci.ndimage._filters._correlate": ("correlate", "convolve"),
+        "gsci.ndimage._filters._rank": (
+            "minimum_filter1d",
+            "maximum_filter1d",
+            "minimum_filter",
+            "maximum_filter",
+            "median_filter",
+            "rank_filter",
+            "percentile_filter",
+        ),
+        "gsci.ndimage._fourier": (
+            "fourier_gaussian",
+            "fourier_uniform",
+            "fourier_ellipsoid",
+            "fourier_shift",
+        ),
     },
 )

@@ -171,7 +171,7 @@ def generic_filter1d(
     return _on_dask("generic_filter1d", input, output, margins, mode, cval, xp, **arguments)
 
 
-@gsci_function("ndimage", arrays=("input", "output"), torch_as_numpy=True)
+@gsci_function("ndimage", arrays=("input", "output"), host_operators=("footprint",), torch_as_numpy=True)
 def generic_filter(
     input,
     function,

@@ -180,7 +180,7 @@ def _on_dask(input, function, size, footprint, origin, code, cval, n_axes, xp):
     return on_dask_blocks(valid, input, bordered, margins, dtype=dtype)
 
 
-@gsci_function("ndimage", arrays=("input", "output"))
+@gsci_function("ndimage", arrays=("input", "output"), host_operators=("footprint",))
 def vectorized_filter(
     input,
     function,
@@ -243,7 +243,7 @@ def vectorized_filter(
     >>> import numpy as np
     >>> from gsci.ndimage import vectorized_filter
     >>> vectorized_filter(np.array([1.0, 5.0, 2.0, 8.0]), np.max, size=2)
-    array([5., 5., 8., 8.])
+    array([1., 5., 5., 8.])
     """
     input = as_array(input, xp)
     if not callable(function):
