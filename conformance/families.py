@@ -10,6 +10,7 @@ checks it).
 
 from dataclasses import dataclass
 
+import gsci.ndimage
 import gsci.signal.windows
 
 SIGNALTOOLS = "signal/tests/test_signaltools.py"
@@ -33,34 +34,9 @@ class Family:
 
 WINDOWS = tuple(f"signal.windows.{name}" for name in gsci.signal.windows.__all__)  # test_windows.py, whole
 
-# test_filters.py, whole: a test of a filter gsci lacks runs SciPy's own on both sides
-NDIMAGE_FILTERS = (
-    "correlate",
-    "convolve",
-    "correlate1d",
-    "convolve1d",
-    "laplace",
-    "uniform_filter1d",
-    "uniform_filter",
-    "gaussian_filter1d",
-    "gaussian_filter",
-    "prewitt",
-    "sobel",
-    "generic_laplace",
-    "generic_gradient_magnitude",
-    "gaussian_laplace",
-    "gaussian_gradient_magnitude",
-    "generic_filter1d",
-    "generic_filter",
-    "vectorized_filter",
-    "minimum_filter1d",
-    "maximum_filter1d",
-    "minimum_filter",
-    "maximum_filter",
-    "median_filter",
-    "rank_filter",
-    "percentile_filter",
-)
+# test_filters.py and test_fourier.py, whole: a test of a filter gsci lacks runs SciPy's own on both sides
+NDIMAGE_FILTERS = tuple(f"ndimage.{name}" for name in gsci.ndimage.__all__ if not name.startswith("fourier_"))
+NDIMAGE_FOURIER = tuple(f"ndimage.{name}" for name in gsci.ndimage.__all__ if name.startswith("fourier_"))
 
 FAMILIES = {
     "windows": Family(
@@ -171,11 +147,11 @@ FAMILIES = {
     ),
     "detrend": Family(functions=("signal.detrend",), tests=(f"{SIGNALTOOLS}::TestDetrend",)),
     "ndimage filters": Family(
-        functions=tuple(f"ndimage.{name}" for name in NDIMAGE_FILTERS),
+        functions=NDIMAGE_FILTERS,
         tests=("ndimage/tests/test_filters.py",),
     ),
     "ndimage fourier": Family(
-        functions=tuple(f"ndimage.fourier_{name}" for name in ("gaussian", "uniform", "ellipsoid", "shift")),
+        functions=NDIMAGE_FOURIER,
         tests=("ndimage/tests/test_fourier.py",),
     ),
 }

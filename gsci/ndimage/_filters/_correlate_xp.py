@@ -17,7 +17,7 @@ from gsci._lib._compat import (
     is_dask_namespace,
     is_numpy_namespace,
 )
-from gsci.ndimage._filters._stencil_xp import _have_numba, extend
+from gsci.ndimage._filters._stencil_xp import _have_numba, extend, on_dask_blocks
 
 # SciPy's C code drops the weights with |w| <= DBL_EPSILON from the footprint.
 NEGLIGIBLE = float(np.finfo(np.float64).eps)
@@ -90,38 +90,8 @@ def _valid_correlation_of_array_weights(extended, w, xp):
 
 def _correlate_dask(x, extended, w, before, after):
     """Blockwise correlation of the extended dask array, each block with its neighbours' margins."""
-    import dask.array as da
-
-    depth, chunks, out_chunks = {}, {}, {}
-    for axis in range(x.ndim):
-        b, a = before[axis], after[axis]
-        sizes = list(x.chunks[axis])
-        sizes[0] += b
-        sizes[-1] += a
-        sizes = list(da.overlap.ensure_minimum_chunksize(max(b, a, 1), tuple(sizes)))
-        chunks[axis] = tuple(sizes)
-        sizes[0] -= b
-        sizes[-1] -= a
-        out_chunks[axis] = tuple(sizes)
-        depth[axis] = (b, a)
-    margins = da.overlap.overlap(
-        extended.rechunk(chunks), depth=depth, boundary={axis: "none" for axis in range(x.ndim)}
-    )
-    index = tuple(range(x.ndim))
-    result = da.blockwise(
-        _valid_block,
-        index,
-        margins,
-        index,
-        w,
-        tuple(range(x.ndim, 2 * x.ndim)),
-        concatenate=True,
-        adjust_chunks=out_chunks,
-        dtype=x.dtype,
-        meta=x._meta,
-    )
-    # chunks shorter than the margins were merged for the overlap: split them as they came
-    return result if result.chunks == x.chunks else result.rechunk(x.chunks)
+    margins = {axis: (b, a) for axis, (b, a) in enumerate(zip(before, after, strict=True))}
+    return on_dask_blocks(_valid_block, x, extended, margins, w)
 
 
 def _valid_block(block, w):
