@@ -49,6 +49,9 @@ def _image(side):
     return lambda rng: ((rng.standard_normal((side, side)), [1.0, -2.0, 1.0]), {})
 
 
+WEIGHTS_3X3 = np.arange(9.0).reshape(3, 3) / 36
+
+
 def _picture(side, *args):
     return lambda rng: ((rng.standard_normal((side, side)), *args), {})
 
@@ -180,6 +183,40 @@ SIGNAL = {
         _picture(16, _sobel),
         "1024x1024, sobel",
         _picture(1024, _sobel),
+    ),
+    "ndimage.correlate": (
+        "16x16, 3x3",
+        _picture(16, WEIGHTS_3X3),
+        "2048x2048, 3x3",
+        _picture(2048, WEIGHTS_3X3),
+    ),
+    "ndimage.convolve": (
+        "16x16, 3x3",
+        _picture(16, WEIGHTS_3X3),
+        "2048x2048, 3x3",
+        _picture(2048, WEIGHTS_3X3),
+    ),
+    "ndimage.minimum_filter1d": ("16x16, 5", _picture(16, 5), "2048x2048, 9", _picture(2048, 9)),
+    "ndimage.maximum_filter1d": ("16x16, 5", _picture(16, 5), "2048x2048, 9", _picture(2048, 9)),
+    "ndimage.minimum_filter": ("16x16, 3", _picture(16, 3), "2048x2048, 9", _picture(2048, 9)),
+    "ndimage.maximum_filter": ("16x16, 3", _picture(16, 3), "2048x2048, 9", _picture(2048, 9)),
+    "ndimage.median_filter": ("16x16, 3", _picture(16, 3), "1024x1024, 5", _picture(1024, 5)),
+    "ndimage.rank_filter": ("16x16, 1, 3", _picture(16, 1, 3), "1024x1024, 3, 5", _picture(1024, 3, 5)),
+    "ndimage.percentile_filter": (
+        "16x16, 30, 3",
+        _picture(16, 30, 3),
+        "1024x1024, 30, 7",
+        _picture(1024, 30, 7),
+    ),
+    "ndimage.fourier_gaussian": ("16x16", _picture(16, 2.0), "2048x2048", _picture(2048, 2.0)),
+    "ndimage.fourier_uniform": ("16x16", _picture(16, 3.0), "2048x2048", _picture(2048, 3.0)),
+    "ndimage.fourier_ellipsoid": ("16x16", _picture(16, 3.0), "2048x2048", _picture(2048, 3.0)),
+    "ndimage.fourier_shift": ("16x16", _picture(16, 1.5), "2048x2048", _picture(2048, 1.5)),
+    "ndimage.vectorized_filter": (
+        "16x16, mean 3x3",
+        lambda rng: ((rng.standard_normal((16, 16)), np.mean), {"size": 3}),
+        "256x256, mean 3x3",
+        lambda rng: ((rng.standard_normal((256, 256)), np.mean), {"size": 3}),
     ),
     "ndimage.generic_filter": (
         "16x16, max 3x3",

@@ -31,6 +31,7 @@ import subprocess
 import sys
 import tempfile
 import timeit
+import tracemalloc
 
 import fixed_cost
 import numpy as np
@@ -65,6 +66,9 @@ def _fftconvolve(n1, n2):
 
 def _laplace(shape, dtype):
     return lambda rng: ((rng.standard_normal(shape).astype(dtype),), {})
+
+
+WEIGHTS_5X5 = np.random.default_rng(5).standard_normal((5, 5))
 
 
 def _filtered_image(shape, dtype, *args, **options):
@@ -106,6 +110,42 @@ CASES = (
         "ndimage", "uniform_filter", "2048x2048 float64 size=9", _filtered_image((2048, 2048), "float64", 9)
     ),
     Case("ndimage", "sobel", "2048x2048 float64", _filtered_image((2048, 2048), "float64")),
+    Case(
+        "ndimage",
+        "correlate",
+        "2048x2048 float64, 5x5",
+        _filtered_image((2048, 2048), "float64", WEIGHTS_5X5),
+    ),
+    Case(
+        "ndimage",
+        "median_filter",
+        "1024x1024 float64 size=5",
+        _filtered_image((1024, 1024), "float64", size=5),
+    ),
+    Case(
+        "ndimage",
+        "median_filter",
+        "1024x1024 float64 size=15",
+        _filtered_image((1024, 1024), "float64", size=15),
+    ),
+    Case(
+        "ndimage",
+        "minimum_filter",
+        "2048x2048 float64 size=9",
+        _filtered_image((2048, 2048), "float64", size=9),
+    ),
+    Case(
+        "ndimage",
+        "percentile_filter",
+        "1024x1024 float64 size=7",
+        _filtered_image((1024, 1024), "float64", 30, size=7),
+    ),
+    Case(
+        "ndimage",
+        "fourier_gaussian",
+        "2048x2048 complex128",
+        _filtered_image((2048, 2048), "complex128", 3.0),
+    ),
 )
 
 
@@ -217,7 +257,22 @@ def measure(function, label, make, library, repeat, target_seconds):
         return row
     row["gsci"], row["scipy"] = times[:2]
     row["cupyx"] = times[2] if len(times) > 2 else None
+    if library.name == "numpy":
+        row["memory"] = peak_memory(ours, args, kwargs)
     return row
+
+
+def peak_memory(function, args, kwargs):
+    """The peak of memory one call allocates (tracemalloc: NumPy's arrays, not Numba's task buffers),
+    as a multiple of its array arguments' size."""
+    size = sum(a.nbytes for a in args if isinstance(a, np.ndarray))
+    tracemalloc.start()
+    try:
+        function(*args, **kwargs)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    return peak / size if size else None
 
 
 def route(function, library, args, kwargs):
@@ -324,8 +379,8 @@ def ratio(row):
 def main_table(rows, after_torch):
     lines = [
         "| function | case | library | device | gsci path | gsci | SciPy (NumPy) | SciPy / gsci "
-        "| after torch | cupyx.scipy |",
-        "|---|---|---|---|---|---|---|---:|---:|---|",
+        "| after torch | cupyx.scipy | peak memory |",
+        "|---|---|---|---|---|---|---|---:|---:|---|---:|",
     ]
     for row in rows:
         cells = (
@@ -339,6 +394,7 @@ def main_table(rows, after_torch):
             ratio(row),
             ratio(after_torch.get(_key(row))),
             format_time(row.get("cupyx")),
+            "—" if row.get("memory") is None else f"{row['memory']:.2f}x",
         )
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
@@ -484,6 +540,9 @@ def _legend():
         "a fresh process where torch has run work first (matrix products and FFTs on its thread pool). "
         "The `demo.analyze` rows time the whole GW150914 tutorial (`gsci.demo.analyze`) with "
         "`gsci.signal` on each library against the same code with `scipy.signal` on NumPy. "
+        '"peak memory" is the most one NumPy call allocates at once (tracemalloc: NumPy\'s arrays, the '
+        "output included; not the Numba kernels' per-task line buffers of a few KiB), as a multiple of "
+        "the size of its array arguments. "
         "`python benchmarks/run.py --output BENCHMARKS.md` regenerates this file."
     )
 
