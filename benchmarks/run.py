@@ -332,7 +332,8 @@ def dispatch_overheads(repeat):
     so the difference is exactly what binding, type checks and the path
     choice cost (on a small NumPy input, the fast path).
     """
-    from gsci._lib._dispatch import declarations, gsci_function, namespace_of
+    from gsci._lib._arrays import namespace_of
+    from gsci._lib._dispatch import declarations, gsci_function
 
     xp = namespace_of({})
     overheads = {}

@@ -365,3 +365,17 @@ SIMULATOR_SCRIPT = textwrap.dedent(
 
 def test_kernel_path_in_simulator_matches_scipy_and_compiles_once():
     run_in_simulator(SIMULATOR_SCRIPT)
+
+
+def test_generic_filters_never_write_into_the_input(xp):
+    """A derivative may return its input (or one array twice): the sums must not land in it."""
+    import gsci
+
+    x = data((30, 20))
+    given = xp.asarray(x)
+    with gsci.backend("native"):
+        laplace = ndimage.generic_laplace(given, lambda i, axis, output, mode, cval: i)
+        magnitude = ndimage.generic_gradient_magnitude(given, lambda i, axis, output, mode, cval: i)
+    assert_matches(given, x, xp)
+    assert_matches(laplace, 2 * x, xp)
+    assert_matches(magnitude, np.sqrt(2 * x * x), xp)

@@ -89,7 +89,11 @@ def _output_dtype(output, xp):
     return getattr(xp, np.dtype(output).name)
 
 
-@gsci_function("ndimage", arrays=("input", "output"), torch_as_numpy=True)
+# NumPy input calls SciPy's function directly: the same loop, without the host round trip's steps
+_SCIPY_FOR_NUMPY = {"numpy": "SciPy's loop calls the Python function on host buffers"}
+
+
+@gsci_function("ndimage", arrays=("input", "output"), scipy_for=_SCIPY_FOR_NUMPY, torch_as_numpy=True)
 def generic_filter1d(
     input,
     function,
@@ -171,7 +175,13 @@ def generic_filter1d(
     return _on_dask("generic_filter1d", input, output, margins, mode, cval, xp, **arguments)
 
 
-@gsci_function("ndimage", arrays=("input", "output"), host_operators=("footprint",), torch_as_numpy=True)
+@gsci_function(
+    "ndimage",
+    arrays=("input", "output"),
+    host_operators=("footprint",),
+    scipy_for=_SCIPY_FOR_NUMPY,
+    torch_as_numpy=True,
+)
 def generic_filter(
     input,
     function,

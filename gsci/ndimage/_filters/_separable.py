@@ -538,7 +538,7 @@ def _generic_gradient_magnitude(
     if not parts:
         return deliver(xp.astype(input, dtype, copy=True), output, xp)
     with quiet_numpy():
-        squares = _sum_in([part * part for part in parts], dtype, xp)
+        squares = _sum_in(_squared(parts, xp), dtype, xp)
         return deliver(_square_root_in(squares, dtype, xp), output, xp)
 
 
@@ -547,25 +547,36 @@ def _derivatives(derivative, input, axes, dtype, mode, cval, extra_arguments, ex
     ``dtype``. SciPy hands the first call its output array; gsci hands every call the output dtype."""
     modes = per_axis(mode, len(axes))
     keywords = extra_keywords or {}
-    return [
-        xp.astype(as_array(derivative(input, axis, dtype, m, cval, *extra_arguments, **keywords), xp), dtype)
-        for axis, m in zip(axes, modes, strict=True)
-    ]
+    parts = []
+    for axis, m in zip(axes, modes, strict=True):
+        part = derivative(input, axis, dtype, m, cval, *extra_arguments, **keywords)
+        part = xp.astype(as_array(part, xp), dtype, copy=False)
+        # NumPy sums the parts in place: never into the input, nor twice into one array
+        if is_numpy_namespace(xp) and any(np.may_share_memory(part, a) for a in (input, *parts)):
+            part = part.copy()
+        parts.append(part)
+    return parts
 
 
 def _sum_in(parts, dtype, xp):
-    """The sum of ``parts`` in ``dtype``, as SciPy's ``output += part`` (or, for bool)."""
+    """The sum of ``parts`` in ``dtype``, as SciPy's ``output += part`` (or, for bool); in place on
+    NumPy, whose parts are the derivative's own new arrays (see `_derivatives`)."""
+    add = xp.logical_or if xp.isdtype(dtype, "bool") else xp.add
     total = parts[0]
     for part in parts[1:]:
-        total = xp.logical_or(total, part) if xp.isdtype(dtype, "bool") else total + part
+        total = add(total, part, out=total) if is_numpy_namespace(xp) else add(total, part)
     return total
+
+
+def _squared(parts, xp):
+    return [xp.multiply(p, p, out=p) if is_numpy_namespace(xp) else p * p for p in parts]
 
 
 def _square_root_in(values, dtype, xp):
     """``sqrt`` as NumPy's ufunc takes it into an integer output: in the float type NumPy picks for
     the integer dtype (float16 for 8 bits, float32 for 16, else float64), then cast back."""
     if xp.isdtype(dtype, ("real floating", "complex floating")):
-        return xp.sqrt(values)
+        return xp.sqrt(values, out=values) if is_numpy_namespace(xp) else xp.sqrt(values)
     if dtype in (xp.bool, xp.int8, xp.uint8):
         work = getattr(xp, "float16", xp.float32)  # array-api-strict has no float16
     elif dtype in (xp.int16, xp.uint16):

@@ -118,12 +118,11 @@ def _chebwin_on_host(n, at):
     beta = np.cosh(1.0 / order * np.arccosh(10 ** (abs(at) / 20.0)))
     k = np.arange(n, dtype=np.float64)
     x = beta * np.cos(np.pi * k / n)
-    with np.errstate(invalid="ignore"):  # each branch is kept only where its argument is in its domain
-        p = np.where(
-            np.abs(x) <= 1,
-            np.cos(order * np.arccos(x)),
-            np.where(x > 1, 1, 2 * (n % 2) - 1) * np.cosh(order * np.arccosh(np.abs(x))),
-        )
+    p = np.empty(n)
+    inside = np.abs(x) <= 1  # each branch evaluated only where its argument is in its domain
+    p[inside] = np.cos(order * np.arccos(x[inside]))
+    outside = x[~inside]
+    p[~inside] = np.where(outside > 1, 1, 2 * (n % 2) - 1) * np.cosh(order * np.arccosh(np.abs(outside)))
     if n % 2:
         w = np.fft.rfft(p).real
         w = np.concatenate([w[:0:-1], w])
