@@ -281,7 +281,7 @@ def route(function, library, args, kwargs):
     if declaration is None:  # filter design and windows: NumPy calls of design and dpss are SciPy's own
         if function.__module__.endswith("_filter_design"):
             return "scipy" if library.name == "numpy" else "host"
-        return "scipy" if library.name == "numpy" and function.__name__ == "dpss" else "native"
+        return "scipy" if library.name == "numpy" and function.__name__ in ("dpss", "tukey") else "native"
     path = declaration.path(current_backend(), library.name, library.device)
     if path == "native" and library.name == "numpy" and declaration.scipy_when is not None:
         bound = inspect.signature(function).bind(*args, **kwargs)
@@ -552,7 +552,8 @@ def _fixed_legend():
     return (
         'NumPy input. "gsci path" is the route of that call under "auto": `scipy` where the '
         "function declares SciPy faster for such input (a small array, one IIR line, a few "
-        'coefficients), and for every NumPy call of filter design and `dpss` (SciPy\'s own). "dispatch" is '
+        "coefficients), and for every NumPy call of filter design, `dpss` and `tukey` (SciPy's own). "
+        '"dispatch" is '
         "the cost of gsci's wrapper alone: the function's declaration and signature rebuilt around a "
         "native function that returns at once, called through the wrapper and directly "
         "(microseconds per call, the large case's arguments)."

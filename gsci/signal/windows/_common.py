@@ -39,8 +39,9 @@ def shared_docs(function):
 def scipy_for_numpy(window):
     """``window``, whose NumPy calls (no ``xp`` or ``device``, host arguments only) run SciPy's own window.
 
-    For `dpss`, whose tapers come from NumPy code on the host either way:
-    SciPy's is the oracle and costs less per call.
+    For `dpss`, whose tapers come from NumPy code on the host either way
+    (SciPy's is the oracle and costs less per call), and `tukey` (SciPy's
+    takes cosines on its ramps only).
     """
     name = window.__name__
 

@@ -2,7 +2,7 @@
 
 import math
 
-from gsci.signal.windows._common import centred_indices, indices, make_window, shared_docs
+from gsci.signal.windows._common import centred_indices, indices, make_window, scipy_for_numpy, shared_docs
 from gsci.signal.windows._cosine import cosine_sum
 
 
@@ -205,6 +205,7 @@ def cosine(M, sym=True, *, xp=None, device=None):
     return make_window(M, sym, xp, device, samples, float_error=None)
 
 
+@scipy_for_numpy  # SciPy's takes cosines on the ramps only: one array (one Dask chunk) here takes them all
 @shared_docs
 def tukey(M, alpha=0.5, sym=True, *, xp=None, device=None):
     """Tukey (tapered cosine) window.
@@ -234,13 +235,13 @@ def tukey(M, alpha=0.5, sym=True, *, xp=None, device=None):
             return xp.ones(n, dtype=xp.float64, device=device)
         if alpha >= 1.0:
             return cosine_sum([0.5, 0.5])(n, xp, device)
-        taper = math.floor(alpha * (n - 1) / 2.0)  # the cosine ramps: positions 0..taper, n-taper-1..n-1
-        rising = 2.0 * indices(taper + 1, xp, device) / alpha / (n - 1)
-        falling = 2.0 * indices(n, xp, device, start=n - taper - 1) / alpha / (n - 1)
-        rise = 0.5 * (1 + xp.cos(xp.pi * (-1 + rising)))
-        fall = 0.5 * (1 + xp.cos(xp.pi * (-2.0 / alpha + 1 + falling)))
-        flat = xp.ones(n - 2 * (taper + 1), dtype=xp.float64, device=device)
-        return xp.concat([rise, flat, fall])
+        k = indices(n, xp, device)
+        taper = math.floor(alpha * (n - 1) / 2.0)
+        t = 2.0 * k / alpha / (n - 1)
+        rise = 0.5 * (1 + xp.cos(xp.pi * (-1 + t)))
+        fall = 0.5 * (1 + xp.cos(xp.pi * (-2.0 / alpha + 1 + t)))
+        flat = xp.where(k >= n - taper - 1, fall, 1.0)
+        return xp.where(k <= taper, rise, flat)
 
     return make_window(M, sym, xp, device, samples)
 
