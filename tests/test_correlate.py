@@ -324,27 +324,6 @@ def test_gradcheck_of_input_and_weights(device):
     )
 
 
-@pytest.mark.parametrize("mode", MODES)
-def test_numpy_without_numba_uses_vectorized_code(monkeypatch, mode):
-    from gsci.ndimage._filters import _correlate_xp
-
-    monkeypatch.setattr(_correlate_xp, "_have_numba", lambda: False)
-    numpy = Library.named("numpy")
-    for dtype in FLOATS:
-        x = data((6, 5, 4), dtype)
-        weights = data((2, 3, 3), seed=14)
-        weights[1, 1] = 0.0
-        for name in FUNCTIONS:
-            kwargs = dict(mode=mode, cval=0.5, origin=(0, 1, -1))
-            check(
-                FUNCTIONS[name](x, weights, **kwargs),
-                getattr(scipy.ndimage, name)(x, weights, **kwargs),
-                numpy,
-                x,
-                weights,
-            )
-
-
 def test_cpu_kernel_compiles_once_per_dtype():
     """Ranks, shapes, weights and modes are arguments of the Numba CPU kernel, never compiled in."""
     pytest.importorskip("numba")

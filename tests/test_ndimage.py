@@ -393,19 +393,6 @@ def test_laplace_gradcheck(device):
     assert torch.autograd.gradcheck(lambda t, w: ndimage.correlate1d(t, w, axis=0), (x, weights))
 
 
-@pytest.mark.parametrize("mode", MODES)
-def test_numpy_without_numba_uses_vectorized_code(monkeypatch, mode):
-    from gsci.ndimage._filters import _stencil_xp
-
-    monkeypatch.setattr(_stencil_xp, "_have_numba", lambda: False)
-    numpy = Library.named("numpy")
-    x = data((5, 6, 4), "float32")
-    for axis, origin in [(0, -2), (2, 1)]:
-        kwargs = dict(axis=axis, mode=mode, cval=0.5, origin=origin)
-        expected = scipy.ndimage.correlate1d(x, WEIGHTS, **kwargs)
-        check(ndimage.correlate1d(x, WEIGHTS, **kwargs), expected, numpy, x, WEIGHTS)
-
-
 def test_uint64_output_wraps_as_scipys_c_cast(xp):
     """Negative and overflowing results wrap and saturate in uint64 exactly as SciPy's C cast does."""
     image = np.array([[3, 2, 5, 1, 4], [5, 8, 3, 7, 1], [5, 6, 9, 3, 5]], dtype=np.uint64)

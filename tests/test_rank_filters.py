@@ -330,38 +330,20 @@ def test_one_d_footprint_is_honoured_where_scipy_ignores_it(xp):
         assert_matches(GSCI[name](xp.asarray(x), *args, footprint=footprint), expected, xp)
 
 
-@pytest.mark.parametrize("name", ["minimum_filter", "maximum_filter", "median_filter"])
-def test_numpy_without_numba_uses_vectorized_code(monkeypatch, name):
-    from gsci.ndimage._filters import _rank_xp
-
-    monkeypatch.setattr(_rank_xp, "_have_numba", lambda: False)
-    numpy = Library.named("numpy")
-    x = data((6, 7, 5), "float32")
-    for kwargs in (dict(size=(3, 2, 4), mode="wrap"), dict(footprint=RANDOM[:2, :3, None])):
-        assert_matches(GSCI[name](x, **kwargs), getattr(scipy.ndimage, name)(x, **kwargs), numpy)
-    expected = scipy.ndimage.percentile_filter(x, 20, size=4, mode="constant", cval=1.0)
-    assert_matches(percentile_filter(x, 20, size=4, mode="constant", cval=1.0), expected, numpy)
-
-
-def test_large_footprint_in_slabs(monkeypatch):
+def test_large_footprint_in_slabs():
     """The Array API engine sorts one slab at a time; many slabs give the same result."""
-    from gsci.ndimage._filters import _rank_xp
-
-    monkeypatch.setattr(_rank_xp, "_have_numba", lambda: False)
+    strict = Library.named("array_api_strict")
     x = data((40, 30))
     expected = scipy.ndimage.median_filter(x, size=(7, 5), mode="mirror")
-    assert_matches(median_filter(x, size=(7, 5), mode="mirror"), expected, Library.named("numpy"))
+    assert_matches(median_filter(strict.ns.asarray(x), size=(7, 5), mode="mirror"), expected, strict)
 
 
-@pytest.mark.parametrize("numba", [True, False])
-def test_peak_extra_memory_is_at_most_three_inputs(monkeypatch, numba):
+@pytest.mark.parametrize("library", ["numpy", "array_api_strict"])  # the Numba kernel; the Array API engine
+def test_peak_extra_memory_is_at_most_three_inputs(library):
     import tracemalloc
 
-    from gsci.ndimage._filters import _rank_xp
-
-    if not numba:
-        monkeypatch.setattr(_rank_xp, "_have_numba", lambda: False)
-    x = data((256, 256))
+    host = data((256, 256))
+    x = Library.named(library).ns.asarray(host)  # strict wraps NumPy arrays: tracemalloc sees them
     for name, args, kwargs in [
         ("median_filter", (), dict(size=7)),
         ("percentile_filter", (20,), dict(footprint=RANDOM)),
@@ -372,7 +354,7 @@ def test_peak_extra_memory_is_at_most_three_inputs(monkeypatch, numba):
         GSCI[name](x, *args, **kwargs)
         peak = tracemalloc.get_traced_memory()[1]
         tracemalloc.stop()
-        assert peak <= 3.1 * x.nbytes, f"{name}: {peak / x.nbytes:.2f} inputs"
+        assert peak <= 3.2 * host.nbytes, f"{name}: {peak / host.nbytes:.2f} inputs"  # and a few index rows
 
 
 def test_cpu_kernels_compile_once_per_dtype():
@@ -478,10 +460,32 @@ def test_rank_filters_property(shape, mode, seed, data_):
     x = data(shape, seed=seed)
     numpy = Library.named("numpy")
     kwargs = dict(footprint=footprint, mode=mode, cval=0.5, origin=origin)
-    assert_matches(rank_filter(x, rank, **kwargs), scipy.ndimage.rank_filter(x, rank, **kwargs), numpy)
+    assert_matches(rank_filter(x, rank, **kwargs), _scipy("rank_filter", x, rank, **kwargs), numpy)
     box = dict(size=fshape, mode=mode, cval=0.5, origin=origin)
     for name in ("minimum_filter", "maximum_filter", "median_filter"):
-        assert_matches(GSCI[name](x, **box), getattr(scipy.ndimage, name)(x, **box), numpy)
+        assert_matches(GSCI[name](x, **box), _scipy(name, x, **box), numpy)
+
+
+def _scipy(name, x, *args, footprint=None, size=None, origin, **kwargs):
+    """SciPy's filter; a 1-D ``x`` as the one line of a 2-D array, as SciPy 1.17's own 1-D rank selection
+    reads outside lines shorter than the window (its values change from call to call)."""
+    function = getattr(scipy.ndimage, name)
+    if x.ndim == 1:
+        x, origin = x[None], [0, *origin]
+        footprint = None if footprint is None else np.asarray(footprint)[None]
+        size = None if size is None else [1, *size]
+        return function(x, *args, footprint=footprint, size=size, origin=origin, **kwargs)[0]
+    return function(x, *args, footprint=footprint, size=size, origin=origin, **kwargs)
+
+
+def test_one_d_windows_longer_than_the_line_match_scipy_on_one_row(xp):
+    """SciPy 1.17's 1-D median/rank/percentile give varying values here; gsci gives its 2-D code's."""
+    x = data(2)
+    for name, args in [("median_filter", ()), ("rank_filter", (1,)), ("percentile_filter", (30,))]:
+        for mode in ("mirror", "reflect", "wrap"):
+            expected = getattr(scipy.ndimage, name)(x[None], *args, size=(1, 5), mode=mode, origin=(0, 1))[0]
+            got = GSCI[name](xp.asarray(x), *args, size=5, mode=mode, origin=1)
+            assert_matches(got, expected, xp)
 
 
 @settings(max_examples=30, deadline=None)

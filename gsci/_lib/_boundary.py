@@ -1,4 +1,4 @@
-"""SciPy's boundary modes for 1-D filters, as small integer codes and index maps.
+"""SciPy's boundary modes for 1-D filters: small integer codes, index maps and extension.
 
 A filter reads positions ``p`` outside ``[0, n)`` of a line of length ``n``;
 each mode maps such a ``p`` to an index inside the line, or to ``-1`` for
@@ -6,6 +6,8 @@ each mode maps such a ``p`` to an index inside the line, or to ``-1`` for
 """
 
 import numpy as np
+
+from gsci._lib._compat import device, is_dask_namespace
 
 NEAREST, WRAP, REFLECT, MIRROR, CONSTANT = range(5)
 
@@ -45,3 +47,24 @@ def source_indices(positions, n, code):
         q = p % (2 * n - 2)
         return np.where(q < n, q, 2 * n - 2 - q)
     return np.where((p >= 0) & (p < n), p, -1)
+
+
+def extend(x, axis, before, after, code, cval, xp):
+    """``x`` with ``before`` and ``after`` boundary values added along ``axis``."""
+    n = x.shape[axis]
+    head = boundary_slab(x, axis, np.arange(-before, 0), code, cval, xp)
+    tail = boundary_slab(x, axis, np.arange(n, n + after), code, cval, xp)
+    return xp.concat([head, x, tail], axis=axis)
+
+
+def boundary_slab(x, axis, positions, code, cval, xp):
+    """The values ``x`` takes at ``positions`` along ``axis`` (outside the line: by boundary ``code``)."""
+    if code == CONSTANT:
+        shape = list(x.shape)
+        shape[axis] = positions.shape[0]
+        return xp.full(tuple(shape), cval, dtype=x.dtype, device=device(x))
+    indices = source_indices(positions, x.shape[axis], code)
+    # dask: a NumPy index keeps the chunk sizes known (a dask index makes them unknown)
+    if not is_dask_namespace(xp):
+        indices = xp.asarray(indices, device=device(x))
+    return xp.take(x, indices, axis=axis)

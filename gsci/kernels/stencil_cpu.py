@@ -33,12 +33,13 @@ def _correlate_row(x, w, source, cval, out, r):
     for t in range(n + taps - 1):
         s = source[t]
         line[t] = x[r, s] if s >= 0 else cval
-    row = out[r]
+    sums = np.empty(n, w.dtype)  # in w's precision whatever out's
     for i in range(n):
-        row[i] = w[0] * line[i]
+        sums[i] = w[0] * line[i]
     for j in range(1, taps):
         for i in range(n):
-            row[i] += w[j] * line[i + j]
+            sums[i] += w[j] * line[i + j]
+    out[r, :] = sums
 
 
 @njit(parallel=True, cache=True)
@@ -58,28 +59,29 @@ def _correlate_inner_axis_serially(x, w, source, cval, out):
 def _correlate_inner_row(x, w, source, cval, out, task):
     n, inner = x.shape[1], x.shape[2]
     o, i = task // n, task % n
-    row = out[o, i]
-    row[:] = 0
+    sums = np.zeros(inner, w.dtype)  # in w's precision whatever out's
     for j in range(w.shape[0]):
         s = source[i + j]
         if s >= 0:
             for k in range(inner):
-                row[k] += w[j] * x[o, s, k]
+                sums[k] += w[j] * x[o, s, k]
         else:
             for k in range(inner):
-                row[k] += w[j] * cval
+                sums[k] += w[j] * cval
+    out[o, i, :] = sums
 
 
-def correlate1d_lines(x, w, source, cval, *, n, inner):
+def correlate1d_lines(x, w, source, cval, *, n, inner, dtype=None):
     """``correlate(x, w)`` along lines of ``n`` elements ``inner`` apart; a new C-contiguous array.
 
     ``x`` and ``w`` are NumPy arrays of float dtypes, ``source`` the int64
-    index map of length ``n + len(w) - 1``; the sums are taken, and the
-    result returned, in ``w``'s dtype (float32 ``x`` is read as it is).
+    index map of length ``n + len(w) - 1``; the sums are taken in ``w``'s
+    dtype (float32 ``x`` is read as it is) and stored in ``dtype`` (a float
+    dtype; default ``w``'s), so a float32 result needs no float64 array.
     """
     x = np.ascontiguousarray(x)
     w = np.ascontiguousarray(w)
-    out = np.empty(x.shape, dtype=w.dtype)
+    out = np.empty(x.shape, dtype=w.dtype if dtype is None else dtype)
     cval = w.dtype.type(cval)
     work = x.size * w.shape[0]
     with launch_lock:
@@ -158,16 +160,16 @@ def _running_mean_columns(x, size, source, cval, out, o, first):
             out[o, i, k] = total[k - first] / size
 
 
-def running_mean_lines(x, size, source, cval, *, n, inner):
+def running_mean_lines(x, size, source, cval, *, n, inner, dtype=np.float64):
     """Means of ``size`` values along lines of ``n`` elements ``inner`` apart, as SciPy's C loop
     takes them: a float64 running sum (the first window summed, then one value in and one out per
     step), each divided by ``size``.
 
-    ``x`` is a NumPy array of a float dtype, ``source`` the int64 index map of
-    length ``n + size - 1``; the result is a new float64 array.
+    ``x`` is a NumPy array of a real dtype, ``source`` the int64 index map of
+    length ``n + size - 1``; the result is a new array of ``dtype`` (a float dtype).
     """
     x = np.ascontiguousarray(x)
-    out = np.empty(x.shape, dtype=np.float64)
+    out = np.empty(x.shape, dtype=dtype)
     cval = np.float64(cval)
     work = 2 * x.size
     with launch_lock:

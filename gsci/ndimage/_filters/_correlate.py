@@ -26,9 +26,10 @@ from gsci.ndimage._filters._support import (
     check_supported,
     complex_combination,
     deliver,
+    expanded_origins,
+    filter_shape,
     is_complex,
     output_dtype,
-    per_axis,
     quiet_numpy,
     real_cval,
     work_dtype,
@@ -86,20 +87,10 @@ def _real_correlate(x, w, axes, origin, mode, cval, convolution, out_dtype, xp, 
 
 def _expanded(w, origin, axes, ndim, wxp):
     """SciPy's weights of rank ``len(axes)`` as weights of rank ``ndim``, and the origin of every axis."""
-    origins = per_axis(origin, len(axes))
-    if len(axes) < ndim:
-        if w.ndim != len(axes):
-            raise RuntimeError(f"weights.ndim ({w.ndim}) must match len(axes) ({len(axes)})")
-        # the weights' axes go to ``axes`` in increasing order, the origins in the order given
-        sizes = iter(w.shape)
-        w = wxp.reshape(w, tuple(next(sizes) if ax in axes else 1 for ax in range(ndim)))
-        expanded = [0] * ndim
-        for o, ax in zip(origins, axes, strict=True):
-            expanded[ax] = o
-        origins = expanded
+    w = wxp.reshape(w, filter_shape(w.shape, axes, ndim, "weights"))
     if sum(s > 0 for s in w.shape) != ndim:
         raise RuntimeError(f"weights.ndim ({w.ndim}) must match len(axes) ({len(axes)}), got {w.shape=}")
-    return w, origins
+    return w, expanded_origins(origin, axes, ndim)
 
 
 def _as_correlation(w, origins, wxp):

@@ -10,14 +10,14 @@ skips weights no larger than float64's epsilon.
 
 import numpy as np
 
-from gsci._lib._boundary import source_indices
+from gsci._lib._boundary import extend, source_indices
 from gsci._lib._compat import (
     array_namespace,
     device,
     is_dask_namespace,
     is_numpy_namespace,
 )
-from gsci.ndimage._filters._stencil_xp import _have_numba, extend, on_dask_blocks
+from gsci._lib._overlap import on_dask_blocks
 
 # SciPy's C code drops the weights with |w| <= DBL_EPSILON from the footprint.
 NEGLIGIBLE = float(np.finfo(np.float64).eps)
@@ -27,7 +27,7 @@ def correlate(x, w, origins, code, cval, xp):
     """``x`` correlated with ``w`` (x's rank and dtype); SciPy's alignment, per-axis ``origins``."""
     before = [s // 2 + o for s, o in zip(w.shape, origins, strict=True)]
     after = [s - 1 - b for s, b in zip(w.shape, before, strict=True)]
-    if is_numpy_namespace(xp) and _have_numba():
+    if is_numpy_namespace(xp):
         return _correlate_numba(x, w, before, after, code, cval)
     extended = x
     for axis in range(x.ndim):

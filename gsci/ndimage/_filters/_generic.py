@@ -14,10 +14,10 @@ import math
 import numpy as np
 
 from gsci._lib._arrays import from_host, is_array, library_of, to_host
-from gsci._lib._boundary import mode_code
+from gsci._lib._boundary import extend, mode_code
 from gsci._lib._compat import device, is_dask_namespace
 from gsci._lib._dispatch import gsci_function
-from gsci.ndimage._filters._stencil_xp import extend, on_dask_blocks
+from gsci._lib._overlap import on_dask_blocks
 from gsci.ndimage._filters._support import check_axes, per_axis
 
 
@@ -37,13 +37,6 @@ def _on_host(name, input, output, xp, **arguments):
         output[...] = result
         return output
     return result
-
-
-def _on_the_host(footprint):
-    """The footprint (an array of any library, or a sequence) as a NumPy array."""
-    if is_array(footprint):
-        return to_host(footprint, library_of(footprint), "gsci.ndimage.generic_filter's footprint")
-    return np.asarray(footprint)
 
 
 def _host_output(output):
@@ -255,7 +248,7 @@ def generic_filter(
         extra_keywords=extra_keywords,
         axes=axes,
     )
-    host_footprint = None if footprint is None else _on_the_host(footprint)
+    host_footprint = None if footprint is None else np.asarray(footprint)  # host_operators: on the host
     if not is_dask_namespace(xp):
         return _on_host(
             "generic_filter",
@@ -270,7 +263,7 @@ def generic_filter(
         )
     axes = check_axes(axes, input.ndim)
     if host_footprint is not None:
-        shape = np.asarray(host_footprint).shape
+        shape = host_footprint.shape
     elif size is not None:
         shape = per_axis(size, len(axes))
     else:

@@ -14,13 +14,14 @@ the output dtype as SciPy's C casts do (`_support.cast`). Integers beyond
 2**53 stay exact (SciPy's C code rounds them through float64 on most paths).
 """
 
+import dataclasses
 import math
 import operator
 from collections.abc import Iterable
 
 import numpy as np
 
-from gsci._lib._arrays import as_array, is_array, library_of, to_host
+from gsci._lib._arrays import as_array
 from gsci._lib._boundary import CONSTANT, mode_code
 from gsci._lib._compat import device
 from gsci._lib._dispatch import fewer_elements, gsci_function
@@ -31,6 +32,9 @@ from gsci.ndimage._filters._support import (
     check_axes,
     check_supported,
     deliver,
+    expanded_modes,
+    expanded_origins,
+    filter_shape,
     is_complex,
     output_dtype,
     per_axis,
@@ -41,7 +45,20 @@ from gsci.ndimage._filters._support import (
 # Below these sizes SciPy's lower fixed cost per call wins (measured on 2 cores, best of interleaved
 # repeats): selections pay off from about 48 x 48, running minima and maxima from about 128 x 128 to
 # 180 x 180; declared with a margin, as the shared machine's timings are noisy
-_SCIPY_SELECTS_FASTER = fewer_elements(2**12)
+
+
+@dataclasses.dataclass(frozen=True)
+class _several_lines_and_fewer_elements(fewer_elements):
+    """A ``scipy_when``: more than one axis and fewer than ``count`` elements. SciPy 1.17's 1-D rank
+    selection (median, rank, percentile) reads outside the line when the window is longer than the
+    line (scipy/scipy#23075 fixed only some cases): values vary from call to call, so gsci never
+    hands it 1-D input."""
+
+    def test(self, name):
+        return f"({name}.ndim > 1 and {name}.size < {self.count})"
+
+
+_SCIPY_SELECTS_FASTER = _several_lines_and_fewer_elements(2**12)
 _SCIPY_IS_FASTER = fewer_elements(2**16)
 
 
@@ -64,7 +81,7 @@ def _min_or_max(input, size, footprint, output, mode, cval, origin, axes, minimu
         if size is None:
             raise RuntimeError("no footprint provided: give size or footprint")
     else:
-        footprint = _host_footprint(footprint)
+        footprint = np.asarray(footprint, dtype=bool)  # a host array (host_operators)
         if not footprint.any():
             raise ValueError("All-zero footprint is not supported.")
         if footprint.all():
@@ -103,10 +120,10 @@ def _rank_filter(input, rank, size, footprint, output, mode, cval, origin, axes,
             raise RuntimeError("no footprint or filter size provided")
         footprint = np.ones(per_axis(size, len(axes)), dtype=bool)
     else:
-        footprint = _host_footprint(footprint)
+        footprint = np.asarray(footprint, dtype=bool)  # a host array (host_operators)
     footprint = _expand_footprint(footprint, axes, input.ndim)
     origins = _expand_origins(origin, axes, input.ndim, footprint.shape)
-    mode = _expand_mode(mode, axes, input.ndim)
+    mode = expanded_modes(mode, axes, input.ndim)
     count = int(np.count_nonzero(footprint))
     rank = _rank_of(rank, count, operation)
     if rank == 0 or rank == count - 1:  # as SciPy: the minimum or maximum filter, separable for a box
@@ -194,13 +211,6 @@ def _refuse_complex(input, xp):
         raise TypeError(f"Complex type not supported: input has dtype {input.dtype}")
 
 
-def _host_footprint(footprint):
-    """The footprint's values on the host: they decide the filter's shape (one transfer for a GPU array)."""
-    if not is_array(footprint):
-        return np.asarray(footprint, dtype=bool)
-    return np.asarray(to_host(footprint, library_of(footprint), "a rank filter's footprint"), dtype=bool)
-
-
 def _check_origin(origin, size):
     if size // 2 + origin < 0 or size // 2 + origin >= size:
         raise ValueError(f"invalid origin: {origin=} for a filter of size {size}")
@@ -208,10 +218,7 @@ def _check_origin(origin, size):
 
 def _expand_footprint(footprint, axes, ndim):
     """The footprint over every axis (length 1 on the axes not filtered), checked against ``axes``."""
-    if len(axes) < ndim:
-        if footprint.ndim != len(axes):
-            raise RuntimeError(f"footprint.ndim ({footprint.ndim}) must match len(axes) ({len(axes)})")
-        footprint = np.expand_dims(footprint, tuple(ax for ax in range(ndim) if ax not in axes))
+    footprint = np.reshape(footprint, filter_shape(footprint.shape, axes, ndim, "footprint"))
     if len([n for n in footprint.shape if n > 0]) != ndim:
         raise RuntimeError(f"footprint.ndim ({footprint.ndim}) must match len(axes) ({len(axes)})")
     return np.array(footprint, order="C")  # (ascontiguousarray would make a 0-d footprint 1-d)
@@ -219,22 +226,10 @@ def _expand_footprint(footprint, axes, ndim):
 
 def _expand_origins(origin, axes, ndim, shape):
     """One origin per axis (0 on the axes not filtered), each within the footprint."""
-    origins = [0] * ndim
-    for ax, o in zip(axes, per_axis(origin, len(axes)), strict=True):
-        origins[ax] = o
+    origins = expanded_origins(origin, axes, ndim)
     for o, n in zip(origins, shape, strict=True):
         _check_origin(o, n)
     return [operator.index(o) for o in origins]
-
-
-def _expand_mode(mode, axes, ndim):
-    """A sequence of modes over every axis ('constant' on those not filtered); a string as it is."""
-    if isinstance(mode, str) or not isinstance(mode, Iterable):
-        return mode
-    modes = ["constant"] * ndim
-    for ax, m in zip(axes, per_axis(mode, len(axes)), strict=True):
-        modes[ax] = m
-    return modes
 
 
 def _minimum_filter1d_kernel(input, size, axis=-1, output=None, mode="reflect", cval=0.0, origin=0, *, xp):

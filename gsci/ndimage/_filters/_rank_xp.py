@@ -18,15 +18,15 @@ import math
 
 import numpy as np
 
-from gsci._lib._boundary import source_indices
+from gsci._lib._boundary import extend, source_indices
 from gsci._lib._compat import array_namespace, device, is_dask_namespace, is_jax_namespace, is_numpy_namespace
-from gsci.ndimage._filters._stencil_xp import _have_numba, extend, on_dask_blocks
+from gsci._lib._overlap import on_dask_blocks
 
 
 def min_or_max_1d(x, axis, size, before, code, cval, minimum, xp):
     """Running min (max) of ``size`` elements along ``axis``; NaN propagates."""
     after = size - 1 - before
-    if is_numpy_namespace(xp) and _have_numba():
+    if is_numpy_namespace(xp):
         from gsci.kernels import rank_cpu
 
         n = x.shape[axis]
@@ -44,7 +44,7 @@ def min_or_max_1d(x, axis, size, before, code, cval, minimum, xp):
 def footprint_filter(x, footprint, before, code, cval, rank, xp):
     """The ``rank``-th smallest value (or "min" / "max") over bool NumPy ``footprint`` (x's rank)."""
     after = [f - 1 - b for f, b in zip(footprint.shape, before, strict=True)]
-    if is_numpy_namespace(xp) and _have_numba():
+    if is_numpy_namespace(xp):
         from gsci.kernels import rank_cpu
 
         maps = [
@@ -69,7 +69,7 @@ def _valid_box(extended, axis, size, minimum):
     """Running min (max) over ``size`` along ``axis`` where the window fits: spans double, then two
     overlapping spans cover each window."""
     xp = array_namespace(extended)
-    if is_numpy_namespace(xp) and _have_numba():  # Dask's NumPy blocks
+    if is_numpy_namespace(xp):  # Dask's NumPy blocks
         from gsci.kernels import rank_cpu
 
         every = np.arange(extended.shape[axis], dtype=np.int64)
@@ -89,7 +89,7 @@ def _valid_box(extended, axis, size, minimum):
 def _valid_footprint(extended, footprint, rank):
     """The footprint filter where the window fits in ``extended``."""
     xp = array_namespace(extended)
-    if is_numpy_namespace(xp) and _have_numba():  # Dask's NumPy blocks
+    if is_numpy_namespace(xp):  # Dask's NumPy blocks
         from gsci.kernels import rank_cpu
 
         return rank_cpu.select(

@@ -82,8 +82,10 @@ def _real_correlate(x, w, axis, code, cval, origin, out_dtype, xp, engine):
         return xp.zeros(x.shape, dtype=out_dtype, device=device(x))
     # float64 taps and sums, as SciPy's: float32 taps would lose the weights' normalization
     data = x if x.dtype == xp.float32 else xp.astype(x, xp.float64, copy=False)
+    w = xp.astype(w, xp.float64, copy=False)
+    stored = out_dtype if xp.isdtype(out_dtype, "real floating") else None  # else cast as SciPy's C
     with quiet_numpy():
-        result = engine.correlate(data, xp.astype(w, xp.float64, copy=False), axis, code, cval, origin, xp)
+        result = engine.correlate(data, w, axis, code, cval, origin, xp, stored)
         return cast(result, out_dtype, xp)
 
 
@@ -356,7 +358,8 @@ def _uniform_filter1d(input, size, axis=-1, output=None, mode="reflect", cval=0.
         if math.prod(x.shape) == 0:
             return xp.zeros(x.shape, dtype=dtype, device=device(x))
         with quiet_numpy():
-            means = engine.uniform(xp.astype(x, xp.float64), int(size), axis, code, value, origin, xp)
+            stored = dtype if xp.isdtype(dtype, "real floating") else xp.float64  # else cast as SciPy's C
+            means = engine.uniform(x, int(size), axis, code, value, origin, xp, stored)
             return cast(means, dtype, xp)
 
     if complex_input:

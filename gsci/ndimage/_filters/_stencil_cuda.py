@@ -12,10 +12,10 @@ from gsci._lib._compat import device, is_torch_namespace, size
 from gsci.ndimage._filters import _stencil_xp
 
 
-def correlate(x, w, axis, code, cval, origin, xp):
-    """``x`` correlated with taps ``w`` along ``axis`` by the CUDA kernel."""
+def correlate(x, w, axis, code, cval, origin, xp, dtype=None):
+    """``x`` correlated with taps ``w`` along ``axis`` by the CUDA kernel (in ``w``'s dtype), as ``dtype``."""
     if _tracks_grad(x, w):
-        return _stencil_xp.correlate(x, w, axis, code, cval, origin, xp)
+        return _stencil_xp.correlate(x, w, axis, code, cval, origin, xp, dtype)
     from gsci.kernels import stencil
 
     x, w = _contiguous(xp.astype(x, w.dtype, copy=False), xp), _contiguous(w, xp)
@@ -30,17 +30,17 @@ def correlate(x, w, axis, code, cval, origin, xp):
         origin=origin,
         accumulate=False,
     )
-    return out
+    return out if dtype is None else xp.astype(out, dtype, copy=False)
 
 
-def uniform(x, size, axis, code, cval, origin, xp):
-    """Means of ``size`` values along ``axis`` (float64 ``x``): the kernel's sum of ones, divided.
+def uniform(x, size, axis, code, cval, origin, xp, dtype):
+    """Means of ``size`` values along ``axis``: the kernel's float64 sum of ones, divided, as ``dtype``.
 
     Each mean is summed afresh, where SciPy's C loop carries a running sum:
     the values agree to rounding.
     """
-    ones = xp.ones(size, dtype=x.dtype, device=device(x))
-    return correlate(x, ones, axis, code, cval, origin, xp) / size
+    ones = xp.ones(size, dtype=xp.float64, device=device(x))
+    return xp.astype(correlate(x, ones, axis, code, cval, origin, xp) / size, dtype, copy=False)
 
 
 def laplace(x, axes, codes, cval, xp):

@@ -6,13 +6,11 @@ host (`gsci._lib._boundary`): the line is extended once, then the result
 is a weighted sum of shifted slices (the loop runs over the filter taps).
 """
 
-import functools
-import importlib.util
 import math
 
 import numpy as np
 
-from gsci._lib._boundary import CONSTANT, source_indices
+from gsci._lib._boundary import boundary_slab, extend, source_indices
 from gsci._lib._compat import (
     array_namespace,
     device,
@@ -21,44 +19,52 @@ from gsci._lib._compat import (
     is_numpy_namespace,
     is_torch_namespace,
 )
+from gsci._lib._overlap import on_dask_blocks
 
 SECOND_DIFFERENCE = (1.0, -2.0, 1.0)
 
 
-def correlate(x, w, axis, code, cval, origin, xp):
-    """``x`` (real floating) correlated with taps ``w`` (1-d) along ``axis``, SciPy's alignment, in
-    ``w``'s dtype (float32 ``x`` with float64 taps: float64 sums, read from float32 on NumPy)."""
+def correlate(x, w, axis, code, cval, origin, xp, dtype=None):
+    """``x`` (real floating) correlated with taps ``w`` (1-d) along ``axis``, SciPy's alignment:
+    sums in ``w``'s dtype (float32 ``x`` with float64 taps: read from float32 on NumPy), the result
+    in ``dtype`` (a real floating dtype; default ``w``'s)."""
     before = w.shape[0] // 2 + origin
     after = w.shape[0] - 1 - before
-    if is_numpy_namespace(xp) and _have_numba():
-        return _correlate_numba(x, w, axis, before, after, code, cval)
+    if is_numpy_namespace(xp):
+        return _correlate_numba(x, w, axis, before, after, code, cval, dtype)
     x = xp.astype(x, w.dtype, copy=False)
     extended = extend(x, axis, before, after, code, cval, xp)
     if is_dask_namespace(xp):
-        return on_dask_blocks(_valid_correlation, x, extended, {axis: (before, after)}, w, axis=axis)
-    return _weighted_shifts(extended, w, axis, x.shape[axis], xp)
+        result = on_dask_blocks(_valid_correlation, x, extended, {axis: (before, after)}, w, axis=axis)
+    else:
+        result = _weighted_shifts(extended, w, axis, x.shape[axis], xp)
+    return result if dtype is None else xp.astype(result, dtype, copy=False)
 
 
-def uniform(x, size, axis, code, cval, origin, xp):
-    """Means of ``size`` values along ``axis``, as SciPy's C loop takes them from float64 ``x``.
+def uniform(x, size, axis, code, cval, origin, xp, dtype):
+    """Means of ``size`` values along ``axis`` of real ``x``, as SciPy's C loop takes them in float64,
+    stored in ``dtype`` (a real floating dtype).
 
     A running sum (the first window summed, then each step adds one value and
     drops one) divided by ``size``: exact for integers, SciPy's rounding otherwise.
     """
     before = size // 2 + origin
     after = size - 1 - before
-    if is_numpy_namespace(xp) and _have_numba():
+    if is_numpy_namespace(xp):
         from gsci.kernels import stencil_cpu
 
         n = x.shape[axis]
         source = source_indices(np.arange(-before, n + after), n, code)
-        return stencil_cpu.running_mean_lines(
-            x, size, source, cval, n=n, inner=math.prod(x.shape[axis + 1 :])
-        )
+        inner = math.prod(x.shape[axis + 1 :])
+        return stencil_cpu.running_mean_lines(x, size, source, cval, n=n, inner=inner, dtype=dtype)
+    x = xp.astype(x, xp.float64)
     extended = extend(x, axis, before, after, code, cval, xp)
     if is_dask_namespace(xp):
-        return on_dask_blocks(_valid_running_mean, x, extended, {axis: (before, after)}, axis=axis, size=size)
-    return _running_mean(extended, size, axis, x.shape[axis], xp)
+        margins = {axis: (before, after)}
+        means = on_dask_blocks(_valid_running_mean, x, extended, margins, axis=axis, size=size)
+    else:
+        means = _running_mean(extended, size, axis, x.shape[axis], xp)
+    return xp.astype(means, dtype, copy=False)
 
 
 def _running_mean(extended, size, axis, n, xp):
@@ -68,38 +74,14 @@ def _running_mean(extended, size, axis, n, xp):
     return xp.cumulative_sum(xp.concat([first, steps], axis=axis), axis=axis) / size
 
 
-@functools.cache
-def _have_numba():
-    return importlib.util.find_spec("numba") is not None
-
-
-def _correlate_numba(x, w, axis, before, after, code, cval):
+def _correlate_numba(x, w, axis, before, after, code, cval, dtype):
     """NumPy: one parallel pass (vectorized NumPy makes 2 * taps passes, slower than SciPy on rows)."""
     from gsci.kernels import stencil_cpu
 
     n = x.shape[axis]
     source = source_indices(np.arange(-before, n + after), n, code)
-    return stencil_cpu.correlate1d_lines(x, w, source, cval, n=n, inner=math.prod(x.shape[axis + 1 :]))
-
-
-def extend(x, axis, before, after, code, cval, xp):
-    """``x`` with ``before`` and ``after`` boundary values added along ``axis``."""
-    n = x.shape[axis]
-    head = _boundary_slab(x, axis, np.arange(-before, 0), code, cval, xp)
-    tail = _boundary_slab(x, axis, np.arange(n, n + after), code, cval, xp)
-    return xp.concat([head, x, tail], axis=axis)
-
-
-def _boundary_slab(x, axis, positions, code, cval, xp):
-    if code == CONSTANT:
-        shape = list(x.shape)
-        shape[axis] = positions.shape[0]
-        return xp.full(tuple(shape), cval, dtype=x.dtype, device=device(x))
-    indices = source_indices(positions, x.shape[axis], code)
-    # dask: a NumPy index keeps the chunk sizes known (a dask index makes them unknown)
-    if not is_dask_namespace(xp):
-        indices = xp.asarray(indices, device=device(x))
-    return xp.take(x, indices, axis=axis)
+    inner = math.prod(x.shape[axis + 1 :])
+    return stencil_cpu.correlate1d_lines(x, w, source, cval, n=n, inner=inner, dtype=dtype)
 
 
 def _along(axis, start, stop):
@@ -121,43 +103,6 @@ def _weighted_shifts(extended, w, axis, n, xp):
     for j in range(1, w.shape[0]):
         out = out + extended[_along(axis, j, j + n)] * w[j]
     return out
-
-
-def on_dask_blocks(valid_part, x, extended, margins, *arrays, dtype=None, **options):
-    """``valid_part(block, *arrays, **options)`` of each block of the Dask array ``extended``, which is
-    ``x`` extended by ``margins`` (axis -> (before, after)): each block comes with its neighbours'
-    margins and gives its valid part, so the output has ``x``'s chunks (and dtype, unless given)."""
-    import dask.array as da
-
-    dtype = x.dtype if dtype is None else dtype
-
-    chunks, out_chunks = {}, {}
-    for axis, (before, after) in margins.items():
-        sizes = list(x.chunks[axis])
-        sizes[0] += before
-        sizes[-1] += after
-        sizes = da.overlap.ensure_minimum_chunksize(max(before, after, 1), tuple(sizes))
-        chunks[axis] = sizes
-        out_chunks[axis] = list(sizes)
-        out_chunks[axis][0] -= before
-        out_chunks[axis][-1] -= after
-    extended = extended.rechunk(chunks)
-    overlapped = da.overlap.overlap(extended, depth=margins, boundary={axis: "none" for axis in margins})
-    index = tuple(range(x.ndim))
-    result = da.blockwise(
-        valid_part,
-        index,
-        overlapped,
-        index,
-        *[part for a in arrays for part in (a, tuple(range(x.ndim, x.ndim + a.ndim)))],
-        concatenate=True,
-        adjust_chunks={axis: tuple(sizes) for axis, sizes in out_chunks.items()},
-        dtype=dtype,
-        meta=x._meta.astype(dtype),
-        **options,
-    )
-    # chunks shorter than the margins were merged for the overlap: split them as they came
-    return result if result.chunks == x.chunks else result.rechunk(x.chunks)
 
 
 def _valid_correlation(block, w, axis):
@@ -184,8 +129,8 @@ def laplace(x, axes, codes, cval, xp):
         n = x.shape[axis]
         _add_into(out[_along(axis, 1, None)], x[_along(axis, None, n - 1)])
         _add_into(out[_along(axis, None, n - 1)], x[_along(axis, 1, None)])
-        _add_into(out[_along(axis, None, 1)], _boundary_slab(x, axis, np.array([-1]), code, cval, xp))
-        _add_into(out[_along(axis, n - 1, None)], _boundary_slab(x, axis, np.array([n]), code, cval, xp))
+        _add_into(out[_along(axis, None, 1)], boundary_slab(x, axis, np.array([-1]), code, cval, xp))
+        _add_into(out[_along(axis, n - 1, None)], boundary_slab(x, axis, np.array([n]), code, cval, xp))
     return out
 
 

@@ -207,3 +207,36 @@ def per_axis(value, count):
             f"sequence argument must have length equal to input rank: {value=} for {count} axes"
         )
     return values
+
+
+def expanded_origins(origin, axes, ndim):
+    """SciPy's origin on each axis of an ``ndim``-d array for a filter over ``axes``: as given for
+    ``axes`` (one for all, or one each), 0 on the others. With every axis filtered SciPy keeps the
+    order given, whatever the order of ``axes``."""
+    origins = per_axis(origin, len(axes))
+    return origins if len(axes) == ndim else _over_all_axes(origins, axes, ndim, 0)
+
+
+def expanded_modes(mode, axes, ndim):
+    """A sequence of modes over every axis ('constant' on those not filtered); a single mode as it is."""
+    if isinstance(mode, str) or not isinstance(mode, Iterable):
+        return mode
+    return _over_all_axes(per_axis(mode, len(axes)), axes, ndim, "constant")
+
+
+def _over_all_axes(values, axes, ndim, fill):
+    spread = [fill] * ndim
+    for ax, value in zip(axes, values, strict=True):
+        spread[ax] = value
+    return spread
+
+
+def filter_shape(shape, axes, ndim, name):
+    """The shape of a filter (``name``: "footprint", "weights") given over ``axes`` on an ``ndim``-d array:
+    its axes on ``axes`` in increasing order (as SciPy places them), length 1 on the others."""
+    if len(axes) == ndim:
+        return tuple(shape)
+    if len(shape) != len(axes):
+        raise RuntimeError(f"{name}.ndim ({len(shape)}) must match len(axes) ({len(axes)})")
+    sizes = iter(shape)
+    return tuple(next(sizes) if ax in axes else 1 for ax in range(ndim))

@@ -14,11 +14,11 @@ import numbers
 
 import numpy as np
 
-from gsci._lib._arrays import as_array, is_array, library_of, to_host
-from gsci._lib._boundary import CONSTANT, MIRROR, NEAREST, REFLECT, WRAP
+from gsci._lib._arrays import as_array, is_array
+from gsci._lib._boundary import CONSTANT, MIRROR, NEAREST, REFLECT, WRAP, extend
 from gsci._lib._compat import array_namespace, is_dask_namespace, is_numpy_namespace, is_writeable_array
 from gsci._lib._dispatch import gsci_function
-from gsci.ndimage._filters._stencil_xp import extend, on_dask_blocks
+from gsci._lib._overlap import on_dask_blocks
 
 # np.pad's names, as SciPy's vectorized_filter maps them: 'grid-mirror' is 'mirror' here
 _MODES = {
@@ -41,16 +41,12 @@ def _window(size, footprint, n_axes):
     if size is not None and footprint is not None:
         raise ValueError("Either `size` or `footprint` may be provided, not both.")
     if footprint is not None:
-        footprint = np.asarray(footprint if not is_array(footprint) else _host(footprint), dtype=bool)
+        footprint = np.asarray(footprint, dtype=bool)  # host_operators: on the host
         return footprint.shape, footprint
     size = (size,) * n_axes if np.isscalar(size) else tuple(size)
     if not all(isinstance(s, numbers.Integral) and not isinstance(s, bool) and s > 0 for s in size):
         raise ValueError("All elements of `size` must be positive integers.")
     return size, None
-
-
-def _host(array):
-    return to_host(array, library_of(array), "gsci.ndimage.vectorized_filter's footprint")
 
 
 def _checked_axes(axes, ndim, n_window):
