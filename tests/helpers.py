@@ -146,6 +146,23 @@ def forbid_dask_compute():
     return dask.config.set(scheduler=scheduler)
 
 
+def longest_task_axis(array):
+    """The longest axis of any array a task computes for the Dask ``array`` (computed synchronously,
+    every task's result looked at): a chunk-parallel graph never holds a whole long axis in one task."""
+    import dask
+    from dask.callbacks import Callback
+
+    longest = 0
+
+    def looked_at(key, result, dsk, state, worker_id):
+        nonlocal longest
+        longest = max(longest, *getattr(result, "shape", ()), 0)
+
+    with Callback(posttask=looked_at), dask.config.set(scheduler="sync"):
+        array.compute()
+    return longest
+
+
 def run_in_simulator(script):
     """Run ``script`` in a fresh interpreter with ``GSCI_KERNEL_SIM=1``; fail with its output.
 

@@ -6,7 +6,7 @@ import warnings
 import numpy as np
 import pytest
 import scipy.signal
-from helpers import Library, assert_matches, case_id, compiled, forbid_dask_compute
+from helpers import Library, assert_matches, case_id, compiled, forbid_dask_compute, longest_task_axis
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -359,6 +359,30 @@ def test_lazy_on_dask():
     expected = scipy.signal.csd(x, y, nperseg=64, detrend="linear", average="median")
     assert_matches(csd, expected, dask_library)
     assert_matches(periodogram, scipy.signal.periodogram(x, nfft=300), dask_library)
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [dict(nperseg=64), dict(nperseg=100, noverlap=90, average="median"), dict(nperseg=300, detrend="linear")],
+    ids=case_id,
+)
+def test_dask_frames_each_chunk_with_its_neighbours_samples(kwargs):
+    """Segments start on the global grid; each chunk frames those that start in it (chunks shorter than
+    a segment, one-sample chunks included), and no task ever holds the whole time axis."""
+    da = pytest.importorskip("dask.array")
+    x, y = signal((2, 3000)), signal(3000, seed=4)
+    chunks = ((1, 1), (1, 250, 17, 900, 3, 1, 828, 1000))
+    lazy_x, lazy_y = da.from_array(x, chunks=chunks), da.from_array(y, chunks=(700, 1, 1299, 1000))
+    dask_library = Library.named("dask")
+    with forbid_dask_compute():
+        welch = gsci.signal.welch(lazy_x, **kwargs)
+        csd = gsci.signal.csd(lazy_x, lazy_y, **kwargs)
+    assert_matches(welch, scipy.signal.welch(x, **kwargs), dask_library)
+    assert_matches(csd, scipy.signal.csd(x, y, **kwargs), dask_library)
+    framed = gsci.signal.spectrogram(lazy_x, nperseg=kwargs["nperseg"])[2]
+    assert len(framed.chunks[-1]) > 2  # the segment axis stays chunked (short chunks merge)
+    for result in (welch[1], csd[1], framed):
+        assert longest_task_axis(result) < x.shape[-1]
 
 
 def test_torch_gradcheck():

@@ -15,6 +15,7 @@ import numpy as np
 
 from gsci._lib._arrays import as_array, is_array, requested_namespace
 from gsci._lib._compat import (
+    array_namespace,
     device,
     is_dask_namespace,
     is_lazy_array,
@@ -108,16 +109,68 @@ def _tapered(segments, win, detrend, xp):
 
 def _spectra(x, win, nperseg, step, nfft, detrend, onesided, xp):
     """FFT of every tapered segment of ``x`` (time on the last axis): shape (..., nseg, nfreq)."""
-    if is_dask_namespace(xp):  # segments overlap: the time axis must be one chunk to frame it
-        x = x.rechunk({x.ndim - 1: -1})
+    if is_dask_namespace(xp):
+        return _spectra_by_chunk(x, win, nperseg, step, nfft, detrend, onesided)
     tapered = _tapered(_segments(x, nperseg, step, xp), win, detrend, xp)
-    if is_dask_namespace(xp):  # dask's FFT needs the transformed axis in one chunk
-        tapered = tapered.rechunk({tapered.ndim - 1: -1})
     fft = fft_module(xp)
     if xp.isdtype(tapered.dtype, "complex floating"):
         return fft.fft(tapered, n=nfft, axis=-1)
     half = fft.rfft(tapered, n=nfft, axis=-1)
     return half if onesided else _conjugate_extended(half, nfft, xp)
+
+
+def _spectra_by_chunk(x, win, nperseg, step, nfft, detrend, onesided):
+    """`_spectra` of a Dask ``x``, chunk-parallel: each time chunk frames the segments that start in it
+    (on the global grid of starts), borrowing the ``nperseg - 1`` samples after it from its neighbours,
+    so the segment axis comes out chunked as the time axis went in; no chunk spans the signal."""
+    import dask.array as da
+
+    time = x.ndim - 1
+    nseg = (x.shape[-1] - nperseg) // step + 1
+    reach = nperseg - 1
+    # a chunk shorter than the reach is merged with its neighbours, so one neighbour's samples suffice
+    x = x.rechunk({time: da.overlap.ensure_minimum_chunksize(max(reach, 1), x.chunks[time])})
+    bounds = np.cumsum((0, *x.chunks[time]))
+    firsts = np.minimum(-(-bounds[:-1] // step), nseg)  # the first segment starting in each chunk
+    counts = np.minimum(-(-bounds[1:] // step), nseg) - firsts
+    plans = da.from_array(np.stack([firsts * step - bounds[:-1], counts], axis=1), chunks=(1, 2))
+    overlapped = da.overlap.overlap(x, depth={time: (0, reach)}, boundary={time: "none"})
+    nfreq = nfft // 2 + 1 if onesided and not np.iscomplexobj(x._meta) else nfft
+    dtype = np.result_type(x.dtype, np.complex64)
+    index = tuple(range(x.ndim))
+    return da.blockwise(
+        _chunk_spectra,
+        (*index, x.ndim),
+        overlapped,
+        index,
+        win.rechunk(-1),
+        (x.ndim + 1,),
+        plans,
+        (time, x.ndim + 2),
+        concatenate=True,
+        align_arrays=False,  # plans has one row per time chunk, not the chunk's samples
+        new_axes={x.ndim: nfreq},
+        adjust_chunks={time: tuple(int(c) for c in counts)},
+        dtype=dtype,
+        meta=x._meta.astype(dtype)[..., None],
+        nperseg=nperseg,
+        step=step,
+        nfft=nfft,
+        nfreq=nfreq,
+        detrend=detrend,
+        onesided=onesided,
+    )
+
+
+def _chunk_spectra(block, win, plan, *, nperseg, step, nfft, nfreq, detrend, onesided):
+    """The spectra of one chunk's segments: ``plan`` is (first segment's offset in ``block``, count)."""
+    xp = array_namespace(block)
+    start, count = (int(v) for v in plan[0])
+    if count == 0:
+        dtype = np.result_type(block.dtype, np.complex64)
+        return xp.zeros((*block.shape[:-1], 0, nfreq), dtype=dtype, device=device(block))
+    span = block[..., start : start + (count - 1) * step + nperseg]
+    return _spectra(span, win, nperseg, step, nfft, detrend, onesided, xp)
 
 
 def _conjugate_extended(half, nfft, xp):
