@@ -7,7 +7,15 @@ import warnings
 import numpy as np
 import pytest
 import scipy.signal
-from helpers import Library, assert_matches, compiled, forbid_dask_compute, run_in_simulator, to_numpy
+from helpers import (
+    Library,
+    assert_matches,
+    compiled,
+    forbid_dask_compute,
+    longest_task_axis,
+    run_in_simulator,
+    to_numpy,
+)
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -307,6 +315,31 @@ def test_dask_stays_lazy():
     assert_matches(y, scipy.signal.sosfiltfilt(SOS, x, axis=-1), xp)
     assert_matches(y_ba, scipy.signal.filtfilt(*BA, x, axis=1, padlen=3), xp)
     assert_matches(y_odd, scipy.signal.sosfiltfilt(ODD_SOS, x), xp)  # the default padlen counts values
+
+
+def test_dask_forward_and_backward_passes_keep_the_time_chunks():
+    """With host coefficients both passes run the blocked scan: padding only at the outer ends, no task
+    holding the whole time axis, the output in the input's chunks."""
+    pytest.importorskip("dask")
+    xp = Library.named("dask")
+    chunks = ((1, 2), (1, 250, 17, 900, 3, 1, 828, 1000))
+    x = signal((3, sum(chunks[1])))
+    with forbid_dask_compute():
+        lazy = xp.asarray(x, chunks=chunks)
+        results = {
+            "sosfiltfilt": sosfiltfilt(SOS, lazy),
+            "sosfiltfilt constant": sosfiltfilt(ODD_SOS, lazy, padtype="constant"),
+            "filtfilt": filtfilt(*BA, lazy, padtype="even", padlen=40),
+        }
+    expected = {
+        "sosfiltfilt": scipy.signal.sosfiltfilt(SOS, x),
+        "sosfiltfilt constant": scipy.signal.sosfiltfilt(ODD_SOS, x, padtype="constant"),
+        "filtfilt": scipy.signal.filtfilt(*BA, x, padtype="even", padlen=40),
+    }
+    for name, y in results.items():
+        assert_matches(y, expected[name], xp)
+        assert y.chunks == chunks, name
+        assert longest_task_axis(y) < x.shape[-1], name
 
 
 def test_torch_gradients():

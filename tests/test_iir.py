@@ -6,7 +6,14 @@ import textwrap
 import numpy as np
 import pytest
 import scipy.signal
-from helpers import Library, assert_matches, forbid_dask_compute, run_in_simulator, to_numpy
+from helpers import (
+    Library,
+    assert_matches,
+    forbid_dask_compute,
+    longest_task_axis,
+    run_in_simulator,
+    to_numpy,
+)
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -234,6 +241,31 @@ def test_dask_stays_lazy():
     assert_matches((y, zf), scipy.signal.sosfilt(SOS, x, axis=1, zi=zi), xp)
     assert_matches(y_ba, scipy.signal.lfilter(*BA, x), xp)
     assert_matches(zi_ba, scipy.signal.lfilter_zi(*BA), xp)
+
+
+UNEVEN = (1, 250, 17, 900, 3, 1, 828, 1000)  # one-sample chunks and chunks shorter than the state
+
+
+@pytest.mark.parametrize("time_axis", [0, 1])
+def test_dask_blocked_scan_keeps_the_time_chunks(time_axis):
+    """Each chunk is filtered in parallel from its true entering state, carried across the chunks; no task
+    holds the whole time axis, the output has the input's chunks, and zi/zf are SciPy's."""
+    pytest.importorskip("dask")
+    xp = Library.named("dask")
+    x = np.moveaxis(signal((3, sum(UNEVEN)), "float64"), 1, time_axis)
+    chunks = [(1, 2), UNEVEN] if time_axis == 1 else [UNEVEN, (1, 2)]
+    b, a = BA
+    sos_zi = signal((SOS.shape[0], 3, 2) if time_axis == 1 else (SOS.shape[0], 2, 3), "float64")
+    ba_zi = signal((3, len(a) - 1) if time_axis == 1 else (len(a) - 1, 3), "float64")
+    with forbid_dask_compute():
+        lazy = xp.asarray(x, chunks=chunks)
+        y_sos, zf_sos = sosfilt(SOS, lazy, axis=time_axis, zi=xp.asarray(sos_zi, chunks=(3, 1, 1)))
+        y_ba, zf_ba = lfilter(xp.asarray(b), xp.asarray(a), lazy, axis=time_axis, zi=ba_zi)
+    assert_matches((y_sos, zf_sos), scipy.signal.sosfilt(SOS, x, axis=time_axis, zi=sos_zi), xp)
+    assert_matches((y_ba, zf_ba), scipy.signal.lfilter(b, a, x, axis=time_axis, zi=ba_zi), xp)
+    for y in (y_sos, y_ba):
+        assert y.chunks[time_axis] == UNEVEN
+        assert longest_task_axis(y) < x.shape[time_axis]
 
 
 def test_torch_gradients():

@@ -16,7 +16,7 @@ import string
 import numpy as np
 
 from gsci._lib._arrays import NUMPY, as_array, from_host, is_array, library_of, to_host
-from gsci._lib._compat import device, is_dask_array, is_dask_namespace, is_numpy_namespace
+from gsci._lib._compat import array_namespace, device, is_dask_array, is_dask_namespace, is_numpy_namespace
 from gsci._lib._dispatch import fewer_elements, gsci_function
 from gsci.signal._iir import (
     _at_least_1d,
@@ -76,7 +76,7 @@ def _filtfilt(b, a, x, axis, padtype, padlen, method, irlen, xp, engine):
         "dtype": dtype,
         "engine": engine,
     }
-    if is_dask_namespace(xp):
+    if is_dask_namespace(xp) and (is_dask_array(b) or is_dask_array(a)):
         public = functools.partial(filtfilt, axis=axis, padtype=padtype, padlen=padlen)
         return _on_dask_blocks(public, (b, a), x, axis, dtype)
     if _runs_as_sections(order, engine, b, a):
@@ -130,7 +130,7 @@ def _sosfiltfilt(sos, x, axis, padtype, padlen, xp, engine):
         "dtype": dtype,
         "engine": engine,
     }
-    if is_dask_namespace(xp):
+    if is_dask_namespace(xp) and is_dask_array(sos):
         public = functools.partial(sosfiltfilt, axis=axis, padtype=padtype, padlen=padlen)
         return _on_dask_blocks(public, (sos,), x, static["axis"], dtype)
     if edge is None:
@@ -233,7 +233,8 @@ def _sos_taps(sos, xp):
     """
     if not _concrete(sos, xp):
         return None
-    first_order = min(int(xp.count_nonzero(sos[:, 2] == 0)), int(xp.count_nonzero(sos[:, 5] == 0)))
+    sxp = array_namespace(sos)  # a NumPy sos with Dask data: NumPy's count
+    first_order = min(int(sxp.count_nonzero(sos[:, 2] == 0)), int(sxp.count_nonzero(sos[:, 5] == 0)))
     return 2 * sos.shape[0] + 1 - first_order
 
 
@@ -392,7 +393,9 @@ def filtfilt(b, a, x, axis=-1, padtype="odd", padlen=None, method="pad", irlen=N
     the fly, a channel per core. Elsewhere the padding, steady state and
     both passes run as `lfilter` does (the CPU kernel for JAX on the CPU,
     the IIR kernels on CUDA arrays, else the scan; compiled as one program
-    on JAX and lazily on Dask). The scan
+    on JAX; on Dask lazily and chunk-parallel along time, padded only at the
+    outer ends, when `b` and `a` are host arrays or sequences; Dask `b`, `a`
+    are looked at in the tasks of blocks holding the whole time axis). The scan
     runs a filter of order above 2 as second-order sections (SciPy's
     ``tf2sos`` of the few coefficients): it loses all precision on the
     transfer-function form of, e.g., an order-8 band-pass. The result then
@@ -456,8 +459,9 @@ def sosfiltfilt(sos, x, axis=-1, padtype="odd", padlen=None, *, xp):
     -----
     Paths as in `filtfilt`. The default `padlen` counts the first-order
     sections, and ``sos[:, 3] == 1`` is checked, by looking at values. A Dask
-    `sos` is looked at in each block's task, so a bad one raises when the
-    graph computes. Under ``jax.jit`` every possible default `padlen` is
+    `sos` is looked at in the task of each block, which then holds the whole
+    time axis, so a bad one raises when the graph computes; a host `sos` keeps
+    the time chunks. Under ``jax.jit`` every possible default `padlen` is
     compiled and ``jax.lax.switch`` picks the one `sos` has; where that
     `padlen` is not shorter than `x`, the result is NaN (SciPy raises
     ``ValueError``), and ``sos[:, 3]`` other than 1 also gives NaN.

@@ -15,6 +15,7 @@ import numpy as np
 
 from gsci._lib._arrays import as_array, is_array, library_of, to_host
 from gsci._lib._compat import (
+    array_namespace,
     device,
     is_dask_array,
     is_dask_namespace,
@@ -393,7 +394,7 @@ def _checked_sos(sos, xp):
         raise ValueError(f"sos array must be shape (n_sections, 6), got {sos.shape=}")
     if not _concrete(sos, xp):
         return xp.where(xp.all(sos[:, 3] == 1), sos, xp.nan)
-    if not bool(xp.all(sos[:, 3] == 1)):
+    if not bool(array_namespace(sos).all(sos[:, 3] == 1)):  # (a NumPy sos with Dask data: NumPy's all)
         raise ValueError("sos[:, 3] should be all ones")
     return sos
 
@@ -561,7 +562,9 @@ def lfilter(b, a, x, axis=-1, zi=None, *, xp):
     CPU (called back from JAX's program, so it works under ``jax.jit``; JAX
     differentiates the scan below instead) run a Numba CPU kernel with
     SciPy's rounding, a channel per core; so does each block of a Dask
-    array, lazily, with the time axis in one chunk. On CUDA arrays a Numba
+    array, lazily and chunk-parallel along time (a blocked scan: each chunk
+    filtered from zero state, the true states carried across the chunks by
+    tiny tasks, each chunk filtered again from its own). On CUDA arrays a Numba
     kernel runs one thread per channel, or a blocked scan over time chunks
     for few long channels. Elsewhere (array-api-strict, autograd, JAX on a
     GPU) the recurrence runs as a vectorized prefix scan of the state's affine

@@ -124,43 +124,134 @@ def _apply(matrix, components):
 
 
 def _filter_sections_dask(b, a, x, zi, xp):
-    """Dask: the recurrence needs the whole time axis, so it becomes one chunk; batch chunks stay.
+    """Dask, chunk-parallel: the blocked scan.
 
-    One blockwise task per batch block returns ``y`` and ``zf`` packed along
-    the last axis, so the filter runs once for both. A block is a NumPy
-    array: it runs the Numba CPU kernel, as NumPy input does.
+    Each time chunk is filtered from zero state for its final state; a short
+    chain of tiny tasks carries the true state across the chunks (the state
+    entering chunk ``c + 1`` is its zero-state final state plus ``A**m_c``
+    times the state entering chunk ``c``, ``A`` the cascade's transition over
+    one sample); each chunk is then filtered again from its true entering
+    state. Twice the arithmetic of one pass, every chunk in parallel, no
+    chunk spanning the signal. Blocks are NumPy arrays: they run the Numba
+    CPU kernel, as NumPy input does.
     """
     import dask.array as da
+
+    sections, order = b.shape[0], b.shape[1] - 1
+    batch, width = x.shape[:-1], sections * order
+    state = xp.reshape(zi, (*batch, width)).rechunk((*x.chunks[:-1], -1))
+    b, a = b.rechunk(-1), a.rechunk(-1)
+    index = string.ascii_lowercase[: x.ndim]
+    batch_index, time = index[:-1], index[-1]
+    filtered = functools.partial(_chunk_filtered, sections=sections, order=order)
+    if width == 0:
+        return da.blockwise(
+            filtered,
+            index,
+            x,
+            index,
+            state,
+            batch_index + "Z",
+            b,
+            "YX",
+            a,
+            "YX",
+            concatenate=True,
+            dtype=x.dtype,
+            meta=x._meta,
+        ), zi
+    zero_finals = da.blockwise(
+        functools.partial(filtered, final=True),
+        index,
+        x,
+        index,
+        da.zeros_like(state),
+        batch_index + "Z",
+        *(b, "YX", a, "YX"),
+        adjust_chunks={time: width},
+        concatenate=True,
+        align_arrays=False,
+        dtype=x.dtype,
+        meta=x._meta,
+    )
+    entering = [state]
+    for c, length in enumerate(x.chunks[-1][:-1]):
+        zero_final = zero_finals[..., c * width : (c + 1) * width]
+        entering.append(
+            da.blockwise(
+                functools.partial(_carried, length=length, sections=sections, order=order),
+                batch_index + "Z",
+                zero_final,
+                batch_index + "Z",
+                entering[-1],
+                batch_index + "Z",
+                *(b, "YX", a, "YX"),
+                concatenate=True,
+                dtype=x.dtype,
+                meta=x._meta,
+            )
+        )
+    states = da.concatenate(entering, axis=-1)
+    y = da.blockwise(
+        filtered,
+        index,
+        x,
+        index,
+        states,
+        index,
+        b,
+        "YX",
+        a,
+        "YX",
+        concatenate=True,
+        align_arrays=False,
+        dtype=x.dtype,
+        meta=x._meta,
+    )
+    final = da.blockwise(
+        functools.partial(_carried, length=x.chunks[-1][-1], sections=sections, order=order),
+        batch_index + "Z",
+        zero_finals[..., -width:],
+        batch_index + "Z",
+        entering[-1],
+        batch_index + "Z",
+        *(b, "YX", a, "YX"),
+        concatenate=True,
+        dtype=x.dtype,
+        meta=x._meta,
+    )
+    return y, xp.reshape(final, (*batch, sections, order))
+
+
+def _chunk_filtered(x, state, b, a, *, sections, order, final=False):
+    """One chunk of ``x`` through the cascade from the packed ``state`` (..., S * N): ``y``, or the final
+    state packed likewise."""
     import numpy as np
 
     from gsci.kernels import iir_cpu
 
-    n, sections, order = x.shape[-1], b.shape[0], b.shape[1] - 1
-    x = x.rechunk({x.ndim - 1: -1})
-    batch = x.shape[:-1]
-    state = xp.reshape(zi, (*batch, sections * order)).rechunk((*x.chunks[:-1], -1))
-    coefficients = (b.rechunk(-1), a.rechunk(-1))
+    y, zf = iir_cpu.filter_sections(b, a, x, np.reshape(state, (*state.shape[:-1], sections, order)))
+    return np.reshape(zf, (*zf.shape[:-2], sections * order)) if final else y
 
-    def packed(x_block, state_block, b_block, a_block):
-        state_block = np.reshape(state_block, (*state_block.shape[:-1], sections, order))
-        y, zf = iir_cpu.filter_sections(b_block, a_block, x_block, state_block)
-        return np.concatenate((y, np.reshape(zf, (*zf.shape[:-2], sections * order))), axis=-1)
 
-    index = string.ascii_lowercase[: x.ndim]
-    batch_index, time = index[:-1], index[-1]
-    result = da.blockwise(
-        packed,
-        index,
-        x,
-        index,
-        state,
-        batch_index + "Z",
-        *(coefficients[0], "YX", coefficients[1], "YX"),
-        adjust_chunks={time: n + sections * order},
-        concatenate=True,
-        dtype=x.dtype,
-        meta=np.empty((0,) * x.ndim, dtype=x.dtype),
-    )
-    y = result[..., :n]
-    zf = xp.reshape(result[..., n:], (*batch, sections, order))
-    return y, zf
+def _carried(zero_final, entering, b, a, *, length, sections, order):
+    """The state leaving a chunk of ``length`` samples: its zero-state final state plus the entering
+    state carried through ``A**length``."""
+    import numpy as np
+
+    power = np.linalg.matrix_power(_cascade_transition(b, a, sections, order), length)
+    return zero_final + np.astype(entering @ power.T, zero_final.dtype)
+
+
+def _cascade_transition(b, a, sections, order):
+    """The cascade's state transition over one sample with no input (S * N square, in double precision):
+    column j is the state one zero sample after unit state j."""
+    import numpy as np
+
+    from gsci.kernels import iir_cpu
+
+    width = sections * order
+    dtype = np.result_type(b.dtype, a.dtype, np.float64)
+    units = np.reshape(np.eye(width, dtype=dtype), (width, sections, order))
+    _, after = iir_cpu.filter_sections(b.astype(dtype), a.astype(dtype), np.zeros((width, 1), dtype), units)
+    return np.reshape(after, (width, width)).T
