@@ -11,6 +11,7 @@ import functools
 import importlib
 import importlib.util
 import inspect
+import math
 import os
 
 import numpy as np
@@ -258,10 +259,22 @@ def _call(declaration, public, arguments):
         result = numpy_call(run, {**arguments, **writable}, tensors)  # SciPy's loops refuse read-only
         if result is not None:
             return result
-    if library not in ("numpy", "dask"):  # Dask takes NumPy operators as they are: constants of its graph
+    if library == "dask":
+        _check_known_chunks({**data, **operators})
+    elif library != "numpy":  # Dask takes NumPy operators as they are: constants of its graph
         arguments.update(moved_operators(operators, xp, first))
     implementation = declaration.kernel if path == "kernel" else declaration.native
     return implementation(**arguments, xp=xp)
+
+
+def _check_known_chunks(named_arrays):
+    """gsci plans a Dask graph from its chunk sizes: unknown ones (NaN, after boolean indexing) raise."""
+    for name, a in named_arrays.items():
+        if any(math.isnan(c) for sizes in getattr(a, "chunks", ()) for c in sizes):
+            raise ValueError(
+                f"{name} has unknown chunk sizes {a.chunks}: call {name}.compute_chunk_sizes() first "
+                "(gsci builds its graph from the chunk sizes)"
+            )
 
 
 def _call_scipy(declaration, arguments, named_arrays, xp, first):
