@@ -529,8 +529,16 @@ def main(argv=None):
     )
     print(report)
     if options.output:
-        with open(options.output, "w") as out:
-            out.write(f"# gsci benchmarks\n\n{machine()}\n\n{_legend()}\n\n{report}")
+        path = pathlib.Path(options.output)
+        text = f"# gsci benchmarks\n\n{machine()}\n\n{_legend()}\n\n{report}"
+        if path.exists():  # dask_scale.py's section stays as that script last wrote it
+            from dask_scale import SECTION, replaced_section
+
+            previous = path.read_text()
+            if SECTION in previous:
+                kept = previous[previous.index(SECTION) :].split("\n## ", 1)[0]
+                text = replaced_section(text, kept.rstrip() + "\n")
+        path.write_text(text)
 
 
 def _legend():

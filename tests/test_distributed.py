@@ -4,6 +4,8 @@ The cluster has worker processes (2 workers, 1 thread each, a memory limit): eac
 gsci is imported afresh, its NumPy blocks pickled between processes, as on a real cluster.
 """
 
+import pathlib
+
 import numpy as np
 import pytest
 import scipy.ndimage
@@ -84,3 +86,10 @@ def test_unknown_chunk_sizes_raise_a_valueerror_naming_the_parameter(call):
     unknown = x[x > 3]  # boolean indexing: chunk sizes NaN until computed
     with pytest.raises(ValueError, match=r"unknown chunk sizes .*compute_chunk_sizes\(\)"):
         call(unknown)
+
+
+def test_readme_larger_than_memory_example_runs():
+    readme = (pathlib.Path(__file__).parents[1] / "README.md").read_text()
+    section = readme.split("## Larger than memory", 1)[1].split("\n## ", 1)[0]
+    code = section.split("```python\n", 1)[1].split("```", 1)[0]
+    exec(compile(code, "README.md", "exec"), {})
