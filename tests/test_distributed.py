@@ -93,3 +93,15 @@ def test_readme_larger_than_memory_example_runs():
     section = readme.split("## Larger than memory", 1)[1].split("\n## ", 1)[0]
     code = section.split("```python\n", 1)[1].split("```", 1)[0]
     exec(compile(code, "README.md", "exec"), {})
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_task_counts_grow_linearly_with_the_chunks(name):
+    """No all-to-all step: doubling the chunks of a signal at most doubles the graph (plus a constant)."""
+    gsci_call, _ = CASES[name]
+    tasks = []
+    for chunks in (2**10, 2**9, 2**8):
+        lazy = gsci_call(da.zeros((2, 2**13), chunks=(1, chunks)))
+        tasks.append(len(lazy.__dask_graph__()))
+    assert tasks[2] - tasks[1] <= 2.2 * (tasks[1] - tasks[0]) + 8, tasks
+    assert tasks[2] > tasks[1] > tasks[0], tasks  # the chunks stay chunks
