@@ -7,7 +7,15 @@ import warnings
 import numpy as np
 import pytest
 import scipy.signal
-from helpers import Library, assert_matches, case_id, compiled, forbid_dask_compute, to_numpy
+from helpers import (
+    Library,
+    assert_matches,
+    case_id,
+    compiled,
+    forbid_dask_compute,
+    longest_task_axis,
+    to_numpy,
+)
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -509,6 +517,26 @@ def test_lazy_on_dask():
     assert_matches(stft, expected, dask_library)
     assert_matches(istft, scipy.signal.istft(zxx, nperseg=64, noverlap=48), dask_library)
     assert_matches(istft_array_window, scipy.signal.istft(zxx, nperseg=64, noverlap=48), dask_library)
+
+
+@pytest.mark.parametrize(("noverlap", "window"), [(None, "hann"), (75, "hann"), (0, "boxcar")])
+def test_dask_segments_and_samples_stay_chunked(noverlap, window):
+    """stft frames per chunk; istft overlap-adds per chunk of segments, each chunk's tail added to the
+    next: no task holds the whole signal, and the output is SciPy's."""
+    da = pytest.importorskip("dask.array")
+    dask = Library.named("dask")
+    x = signal((2, 6000))
+    options = dict(window=window, nperseg=100, noverlap=noverlap)
+    zxx = scipy.signal.stft(x, **options)[2]
+    segments = (1, 2, 30, 1, 7, zxx.shape[-1] - 41)
+    with forbid_dask_compute():
+        framed = gsci.signal.stft(da.from_array(x, chunks=(1, (1, 900, 40, 3059, 2000))), **options)[2]
+        restored = gsci.signal.istft(da.from_array(zxx, chunks=(1, -1, segments)), **options)[1]
+    assert_matches(framed, zxx, dask)
+    assert_matches(restored, scipy.signal.istft(zxx, **options)[1], dask)
+    assert len(restored.chunks[-1]) > 2  # (chunks of fewer segments than a frame spans merge)
+    for result in (framed, restored):
+        assert longest_task_axis(result) < x.shape[-1]
 
 
 def test_lazy_under_jax_jit_with_an_array_window():

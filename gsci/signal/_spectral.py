@@ -11,6 +11,8 @@ overlap-add whose Python loop runs once per block of ``nperseg - noverlap``
 samples a segment spans, not once per segment.
 """
 
+import functools
+
 import numpy as np
 
 from gsci._lib._arrays import as_array, is_array, requested_namespace
@@ -129,30 +131,28 @@ def _spectra_by_chunk(x, win, nperseg, step, nfft, detrend, onesided):
     nseg = (x.shape[-1] - nperseg) // step + 1
     reach = nperseg - 1
     # a chunk shorter than the reach is merged with its neighbours, so one neighbour's samples suffice
-    x = x.rechunk({time: da.overlap.ensure_minimum_chunksize(max(reach, 1), x.chunks[time])})
+    if x.shape[time] <= reach:
+        x = x.rechunk({time: -1})
+    else:
+        x = x.rechunk({time: da.overlap.ensure_minimum_chunksize(max(reach, 1), x.chunks[time])})
     bounds = np.cumsum((0, *x.chunks[time]))
     firsts = np.minimum(-(-bounds[:-1] // step), nseg)  # the first segment starting in each chunk
     counts = np.minimum(-(-bounds[1:] // step), nseg) - firsts
-    plans = da.from_array(np.stack([firsts * step - bounds[:-1], counts], axis=1), chunks=(1, 2))
-    overlapped = da.overlap.overlap(x, depth={time: (0, reach)}, boundary={time: "none"})
+    overlapped = x
+    if x.numblocks[time] > 1:
+        overlapped = da.overlap.overlap(x, depth={time: (0, reach)}, boundary={time: "none"})
     nfreq = nfft // 2 + 1 if onesided and not np.iscomplexobj(x._meta) else nfft
     dtype = np.result_type(x.dtype, np.complex64)
-    index = tuple(range(x.ndim))
-    return da.blockwise(
+    return da.map_blocks(
         _chunk_spectra,
-        (*index, x.ndim),
         overlapped,
-        index,
-        win.rechunk(-1),
-        (x.ndim + 1,),
-        plans,
-        (time, x.ndim + 2),
-        concatenate=True,
-        align_arrays=False,  # plans has one row per time chunk, not the chunk's samples
-        new_axes={x.ndim: nfreq},
-        adjust_chunks={time: tuple(int(c) for c in counts)},
+        chunks=(*x.chunks[:-1], tuple(int(c) for c in counts), (nfreq,)),
+        new_axis=x.ndim,
         dtype=dtype,
         meta=x._meta.astype(dtype)[..., None],
+        win=win,
+        starts=firsts * step - bounds[:-1],
+        counts=counts,
         nperseg=nperseg,
         step=step,
         nfft=nfft,
@@ -162,10 +162,11 @@ def _spectra_by_chunk(x, win, nperseg, step, nfft, detrend, onesided):
     )
 
 
-def _chunk_spectra(block, win, plan, *, nperseg, step, nfft, nfreq, detrend, onesided):
-    """The spectra of one chunk's segments: ``plan`` is (first segment's offset in ``block``, count)."""
+def _chunk_spectra(block, *, win, starts, counts, nperseg, step, nfft, nfreq, detrend, onesided, block_id):
+    """The spectra of the segments that start in time chunk ``block_id[-2]``: ``counts`` of them, the
+    first ``starts`` samples into ``block``."""
     xp = array_namespace(block)
-    start, count = (int(v) for v in plan[0])
+    start, count = int(starts[block_id[-2]]), int(counts[block_id[-2]])
     if count == 0:
         dtype = np.result_type(block.dtype, np.complex64)
         return xp.zeros((*block.shape[:-1], 0, nfreq), dtype=dtype, device=device(block))
@@ -960,10 +961,10 @@ def _overlap_add(frames, step, xp):
     block b lands b blocks after its first, so one shifted add per block
     offset sums every frame, however many there are.
     """
+    if is_dask_namespace(xp):
+        return _overlap_add_by_chunk(frames, step)
     *outer, nseg, nperseg = frames.shape
     blocks = -(-nperseg // step)
-    if is_dask_namespace(xp):  # the block reshape splits the sample axis: it must be one chunk
-        frames = frames.rechunk({frames.ndim - 1: -1})
     frames = xp.reshape(_padded(frames, blocks * step, xp), (*outer, nseg, blocks, step))
     if is_numpy_namespace(xp):  # adds in place into one output: no shifted copies
         total = np.zeros((*outer, nseg + blocks - 1, step), dtype=frames.dtype)
@@ -979,6 +980,61 @@ def _overlap_add(frames, step, xp):
         total = shifted if total is None else total + shifted
     summed = xp.reshape(total, (*outer, (nseg + blocks - 1) * step))
     return summed[..., : (nseg - 1) * step + nperseg]
+
+
+def _overlap_add_by_chunk(frames, step):
+    """`_overlap_add` of Dask ``frames``, chunk-parallel: each chunk of segments sums its own frames; the
+    last ``nperseg - step`` samples of its sum (its tail) are added to the start of the next chunk's, so
+    the samples come out chunked like the segments."""
+    import dask.array as da
+
+    segment_axis = frames.ndim - 2
+    nperseg = frames.shape[-1]
+    tail = nperseg - step
+    # chunks of at least ceil(nperseg / step) segments: a tail then lands in the next chunk only
+    spanned = -(-nperseg // step)
+    sizes = frames.chunks[segment_axis]
+    if frames.shape[segment_axis] <= spanned:
+        sizes = (frames.shape[segment_axis],)
+    else:
+        sizes = da.overlap.ensure_minimum_chunksize(spanned, sizes)
+    frames = frames.rechunk({segment_axis: sizes, frames.ndim - 1: -1})
+    index = tuple(range(frames.ndim))
+    sums = da.blockwise(
+        functools.partial(_overlap_add, step=step, xp=np),
+        index[:-1],
+        frames,
+        index,
+        concatenate=True,
+        adjust_chunks={segment_axis: tuple(n * step + tail for n in sizes)},
+        dtype=frames.dtype,
+        meta=frames._meta.sum(axis=-1),
+    )
+    if tail == 0 or len(sizes) == 1:
+        return sums
+    with_previous_tail = da.overlap.overlap(
+        sums, depth={segment_axis: (tail, 0)}, boundary={segment_axis: "none"}
+    )
+    lengths = [n * step for n in sizes[:-1]] + [sizes[-1] * step + tail]
+    return da.map_blocks(
+        _with_previous_tail,
+        with_previous_tail,
+        chunks=(*with_previous_tail.chunks[:-1], tuple(lengths)),
+        dtype=frames.dtype,
+        meta=frames._meta.sum(axis=-1),
+        tail=tail,
+        chunk_count=len(sizes),
+    )
+
+
+def _with_previous_tail(block, *, tail, chunk_count, block_id):
+    """A chunk's sum (after the previous chunk's tail unless first): its head plus that tail, and its own
+    tail if last."""
+    first, last = block_id[-1] == 0, block_id[-1] == chunk_count - 1
+    total = block if first else block[..., tail:].copy()
+    if not first:
+        total[..., :tail] += block[..., :tail]
+    return total if last else total[..., :-tail]
 
 
 def _as_complex(z, xp):
