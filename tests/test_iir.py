@@ -243,6 +243,23 @@ def test_dask_stays_lazy():
     assert_matches(zi_ba, scipy.signal.lfilter_zi(*BA), xp)
 
 
+@pytest.mark.parametrize(
+    ("b", "a"),
+    [
+        ([0.0, 2.0, 1.0, 0.0, 2.0], [2.0, 1.0]),
+        ([0.0, 0.0, 0.0, 0.0, 1.0], [1.0, 0.5, 0.2, 0.1, 0.05]),
+        ([0.0, 0.0, 1.0, 2.0], [1.0, 0.3, 0.2, 0.1, 0.1, 0.1]),
+        ([0.0, 0.0, 0.0, 1.0], [1.0, 0.5]),
+    ],
+)
+def test_leading_zeros_of_b_delay_the_output(xp, b, a):
+    """The scan runs b / a as sections: SciPy's tf2sos drops b's leading zeros (a delay); gsci's keeps it."""
+    x = signal((2, 40), "float64")
+    zi = signal((2, max(len(a), len(b)) - 1), "float64", seed=3)
+    expected = scipy.signal.lfilter(b, a, x, zi=zi)
+    assert_matches(lfilter(xp.asarray(b), xp.asarray(a), xp.asarray(x), zi=xp.asarray(zi)), expected, xp)
+
+
 UNEVEN = (1, 250, 17, 900, 3, 1, 828, 1000)  # one-sample chunks and chunks shorter than the state
 
 

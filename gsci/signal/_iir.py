@@ -228,12 +228,9 @@ def _tf2sos(b, a):
     A complex section takes two poles, ordered by distance to the unit
     circle as SciPy orders them, and the two remaining zeros nearest to them.
     """
-    import scipy.signal
 
-    if not (np.iscomplexobj(b) or np.iscomplexobj(a)):
-        return scipy.signal.tf2sos(b, a)
-    if not (np.any(b.imag) or np.any(a.imag)):
-        return scipy.signal.tf2sos(b.real, a.real)
+    if not (np.any(np.imag(b)) or np.any(np.imag(a))):
+        return _real_tf2sos(np.real(b), np.real(a))
     order = max(b.shape[0], a.shape[0]) - 1
     b, a = _padded_host(b, order + 1), _padded_host(a, order + 1)
     zeros, poles = list(np.roots(b)), np.roots(a)
@@ -251,6 +248,24 @@ def _tf2sos(b, a):
         sections.append(np.concatenate((numerator, denominator)))
     sos = np.array(sections, dtype=np.result_type(b, a))
     sos[0, :3] *= b[np.flatnonzero(b)[0]] / a[0]
+    return sos
+
+
+def _real_tf2sos(b, a):
+    """SciPy's ``tf2sos``, keeping the delay of leading zeros in ``b``, which SciPy drops (it reads
+    ``b`` as a polynomial in z): each delay moves a section's numerator one tap later where its last tap
+    is free (leading zeros leave as many free taps as they delay)."""
+    import scipy.signal
+
+    delay = int(np.argmax(b != 0)) if np.any(b) else 0
+    sos = scipy.signal.tf2sos(b[delay:], a)
+    for row in sos:
+        while delay and row[2] == 0:
+            row[:3] = (0.0, row[0], row[1])
+            delay -= 1
+    if delay:  # no section had a free tap: one more, a pure delay of one or two samples each
+        two, one = [0.0, 0.0, 1.0, 1.0, 0.0, 0.0], [0.0, 1.0, 0.0, 1.0, 0.0, 0.0]
+        sos = np.concatenate((sos, np.array([two] * (delay // 2) + [one] * (delay % 2), dtype=sos.dtype)))
     return sos
 
 
