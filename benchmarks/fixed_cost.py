@@ -73,6 +73,15 @@ def _convolved(n1, n2):
     return lambda rng: ((rng.standard_normal(n1), rng.standard_normal(n2)), {})
 
 
+def _upfirdn(n):
+    return lambda rng: ((rng.standard_normal(63), rng.standard_normal(n)), {"up": 2, "down": 3})
+
+
+def _divided(n, taps):
+    """A signal and a stable divisor of ``taps`` coefficients (a dominant first one)."""
+    return lambda rng: ((rng.standard_normal(n), np.r_[8.0, rng.standard_normal(taps - 1) / taps]), {})
+
+
 # "module.name" -> (tiny label, tiny case, large label, large case)
 SIGNAL = {
     "signal.bessel": ("order 4", _given(4, 0.2), "order 24 sos", _given(24, 0.2, output="sos")),
@@ -117,6 +126,61 @@ SIGNAL = {
     "signal.hilbert": ("64", _signal(64), "2^20", _signal(2**20)),
     "signal.detrend": ("64", _signal(64), "(16, 2^16)", _signal(16, 2**16)),
     "signal.fftconvolve": ("16 x 16", _convolved(16, 16), "2^20 x 4096", _convolved(2**20, 4096)),
+    "signal.oaconvolve": ("64 x 8", _convolved(64, 8), "2^20 x 512", _convolved(2**20, 512)),
+    "signal.convolve": ("64 x 8", _convolved(64, 8), "2^16 x 64", _convolved(2**16, 64)),
+    "signal.correlate": ("64 x 8", _convolved(64, 8), "2^20 x 4096", _convolved(2**20, 4096)),
+    "signal.choose_conv_method": ("64 x 8", _convolved(64, 8), "2^20 x 4096", _convolved(2**20, 4096)),
+    "signal.correlation_lags": ("64, 8", _given(64, 8), "2^20, 4096", _given(2**20, 4096)),
+    "signal.convolve2d": (
+        "16x16 with 3x3",
+        _convolved((16, 16), (3, 3)),
+        "512x512 with 5x5",
+        _convolved((512, 512), (5, 5)),
+    ),
+    "signal.correlate2d": (
+        "16x16 with 3x3",
+        _convolved((16, 16), (3, 3)),
+        "512x512 with 5x5",
+        _convolved((512, 512), (5, 5)),
+    ),
+    "signal.upfirdn": ("63 taps x 64, 2/3", _upfirdn(64), "63 taps x 2^22, 2/3", _upfirdn(2**22)),
+    "signal.resample_poly": (
+        "64, 3/2",
+        _signal(64, extra={"up": 3, "down": 2}),
+        "2^22, 3/2",
+        _signal(2**22, extra={"up": 3, "down": 2}),
+    ),
+    "signal.decimate": ("64, q=8", _signal(64, extra={"q": 8}), "2^22, q=8", _signal(2**22, extra={"q": 8})),
+    "signal.resample": (
+        "64 -> 96",
+        _signal(64, extra={"num": 96}),
+        "2^20 -> 3*2^19",
+        _signal(2**20, extra={"num": 3 * 2**19}),
+    ),
+    "signal.savgol_coeffs": ("11 / 3", _given(11, 3), "101 / 5", _given(101, 5)),
+    "signal.savgol_filter": (
+        "64 / w11",
+        _signal(64, extra={"window_length": 11, "polyorder": 3}),
+        "2^20 / w31",
+        _signal(2**20, extra={"window_length": 31, "polyorder": 3}),
+    ),
+    "signal.medfilt": (
+        "64 / k5",
+        _signal(64, extra={"kernel_size": 5}),
+        "2^20 / k11",
+        _signal(2**20, extra={"kernel_size": 11}),
+    ),
+    "signal.medfilt2d": ("16x16", _picture(16), "1024x1024 / k5", _picture(1024, 5)),
+    "signal.order_filter": (
+        "64 / 3",
+        lambda rng: ((rng.standard_normal(64), np.ones(3), 1), {}),
+        "1024x1024 / 3x3",
+        _picture(1024, np.ones((3, 3)), 4),
+    ),
+    "signal.wiener": ("16x16", _picture(16), "1024x1024 / 5", _picture(1024, 5)),
+    "signal.deconvolve": ("64 / 4", _divided(64, 4), "2^16 / 64", _divided(2**16, 64)),
+    "signal.envelope": ("64", _signal(64), "2^20", _signal(2**20)),
+    "signal.hilbert2": ("16 x 16", _signal(16, 16), "1024 x 1024", _signal(1024, 1024)),
     "signal.lfilter": (
         "order 2, 64",
         _filtered(BA_TINY, 64),

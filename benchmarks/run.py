@@ -69,10 +69,16 @@ def _laplace(shape, dtype):
 
 
 WEIGHTS_5X5 = np.random.default_rng(5).standard_normal((5, 5))
+_DIVISOR = np.r_[8.0, np.random.default_rng(6).standard_normal(63) / 64]  # a stable divisor of 64 taps
 
 
 def _filtered_image(shape, dtype, *args, **options):
     return lambda rng: ((rng.standard_normal(shape).astype(dtype), *args), options)
+
+
+def _random(*shapes, extra=(), **options):
+    """Random arrays of ``shapes``, then the positional ``extra``, and keyword ``options``."""
+    return lambda rng: ((*(rng.standard_normal(shape) for shape in shapes), *extra), options)
 
 
 def _sosfiltfilt(shape):
@@ -146,6 +152,28 @@ CASES = (
         "2048x2048 complex128",
         _filtered_image((2048, 2048), "complex128", 3.0),
     ),
+    Case("signal", "convolve", "2^16 x 64 direct", _random(2**16, 64, method="direct")),
+    Case("signal", "correlate", "2^20 x 4096 auto", _random(2**20, 4096)),
+    Case("signal", "convolve2d", "512x512 with 5x5", _random((512, 512), (5, 5))),
+    Case(
+        "signal",
+        "correlate2d",
+        "512x512 with 5x5 same symm",
+        _random((512, 512), (5, 5), mode="same", boundary="symm"),
+    ),
+    Case("signal", "oaconvolve", "2^20 x 512", _random(2**20, 512)),
+    Case("signal", "upfirdn", "2^22, 63 taps, up=2 down=3", _random(63, 2**22, up=2, down=3)),
+    Case("signal", "resample_poly", "2^22 up=3 down=2", _random(2**22, extra=(3, 2))),
+    Case("signal", "decimate", "2^22 q=8 iir zero-phase", _random(2**22, extra=(8,))),
+    Case("signal", "resample", "2^20 -> 3*2^19", _random(2**20, extra=(3 * 2**19,))),
+    Case("signal", "savgol_filter", "2^22 window 31 order 3", _random(2**22, extra=(31, 3))),
+    Case("signal", "medfilt", "2^20 kernel 11", _random(2**20, extra=(11,))),
+    Case("signal", "medfilt2d", "1024x1024 kernel 5", _random((1024, 1024), extra=(5,))),
+    Case("signal", "order_filter", "1024x1024 3x3 rank 4", _random((1024, 1024), extra=(np.ones((3, 3)), 4))),
+    Case("signal", "wiener", "1024x1024 mysize 5", _random((1024, 1024), extra=(5,))),
+    Case("signal", "envelope", "2^20", _random(2**20)),
+    Case("signal", "hilbert2", "1024x1024", _random((1024, 1024))),
+    Case("signal", "deconvolve", "2^16 / 64 taps", lambda rng: ((rng.standard_normal(2**16), _DIVISOR), {})),
 )
 
 

@@ -141,10 +141,61 @@ FAMILIES = {
         ),
         keyword="not oaconvolve",  # TestAllFreqConvolves runs on fftconvolve and oaconvolve
     ),
-    "hilbert": Family(
-        functions=("signal.hilbert",),
-        tests=(f"{SIGNALTOOLS}::TestHilbert", f"{SIGNALTOOLS}::TestEnvelope::test_compare_envelope_hilbert"),
+    "convolve": Family(
+        functions=(
+            "signal.convolve",
+            "signal.correlate",
+            "signal.oaconvolve",
+            "signal.choose_conv_method",
+            "signal.correlation_lags",
+            "signal.convolve2d",
+            "signal.correlate2d",
+        ),
+        tests=(
+            f"{SIGNALTOOLS}::TestConvolve",
+            f"{SIGNALTOOLS}::TestConvolve2d",
+            f"{SIGNALTOOLS}::TestOAConvolve",
+            f"{SIGNALTOOLS}::TestAllFreqConvolves",
+            f"{SIGNALTOOLS}::TestCorrelateReal",
+            f"{SIGNALTOOLS}::TestCorrelate",
+            f"{SIGNALTOOLS}::TestCorrelateComplex",
+            f"{SIGNALTOOLS}::TestCorrelate2d",
+            f"{SIGNALTOOLS}::test_correlation_lags",
+            f"{SIGNALTOOLS}::test_correlation_lags_invalid_mode",
+            f"{SIGNALTOOLS}::test_choose_conv_method",
+            f"{SIGNALTOOLS}::test_choose_conv_method_2",
+        ),
+        keyword="not (TestAllFreqConvolves and fftconvolve)",  # the fftconvolve family runs those
     ),
+    "resampling": Family(
+        functions=("signal.upfirdn", "signal.resample_poly", "signal.resample", "signal.decimate"),
+        tests=(
+            "signal/tests/test_upfirdn.py",
+            f"{SIGNALTOOLS}::TestResample",
+            f"{SIGNALTOOLS}::TestDecimate",
+        ),
+    ),
+    "smoothing": Family(
+        functions=(
+            "signal.savgol_coeffs",
+            "signal.savgol_filter",
+            "signal.medfilt",
+            "signal.medfilt2d",
+            "signal.order_filter",
+            "signal.wiener",
+        ),
+        tests=(
+            "signal/tests/test_savitzky_golay.py",
+            f"{SIGNALTOOLS}::TestMedFilt",
+            f"{SIGNALTOOLS}::TestOrderFilt",
+            f"{SIGNALTOOLS}::TestWiener",
+        ),
+    ),
+    "hilbert": Family(
+        functions=("signal.hilbert", "signal.hilbert2", "signal.envelope"),
+        tests=(f"{SIGNALTOOLS}::TestHilbert", f"{SIGNALTOOLS}::TestHilbert2", f"{SIGNALTOOLS}::TestEnvelope"),
+    ),
+    "deconvolve": Family(functions=("signal.deconvolve",), tests=(f"{SIGNALTOOLS}::TestDeconvolve",)),
     "detrend": Family(functions=("signal.detrend",), tests=(f"{SIGNALTOOLS}::TestDetrend",)),
     "ndimage filters": Family(
         functions=NDIMAGE_FILTERS,

@@ -12,34 +12,39 @@ from numba import njit, prange
 
 from gsci.kernels._cpu import launch_lock, launcher
 
+_BLOCK = 2048  # outputs per task along a row: a long line takes every core, each tap's pass in cache
+
 
 @njit(parallel=True, cache=True)
 def _correlate_last_axis(x, w, source, cval, out):
-    """Lines are rows of ``x`` (outer, n): one extended row per task, taps outside, elements inside."""
-    for r in prange(x.shape[0]):
-        _correlate_row(x, w, source, cval, out, r)
+    """Lines are rows of ``x`` (outer, n): a block of a row per task, taps outside, elements inside."""
+    blocks = -(-x.shape[1] // _BLOCK)
+    for task in prange(x.shape[0] * blocks):
+        _correlate_row(x, w, source, cval, out, task // blocks, task % blocks * _BLOCK)
 
 
 @njit(cache=True)
 def _correlate_last_axis_serially(x, w, source, cval, out):
-    for r in range(x.shape[0]):
-        _correlate_row(x, w, source, cval, out, r)
+    blocks = -(-x.shape[1] // _BLOCK)
+    for task in range(x.shape[0] * blocks):
+        _correlate_row(x, w, source, cval, out, task // blocks, task % blocks * _BLOCK)
 
 
 @njit(cache=True)
-def _correlate_row(x, w, source, cval, out, r):
-    n, taps = x.shape[1], w.shape[0]
-    line = np.empty(n + taps - 1, w.dtype)
-    for t in range(n + taps - 1):
-        s = source[t]
+def _correlate_row(x, w, source, cval, out, r, first):
+    last, taps = min(x.shape[1], first + _BLOCK), w.shape[0]
+    m = last - first
+    line = np.empty(m + taps - 1, w.dtype)
+    for t in range(m + taps - 1):
+        s = source[first + t]
         line[t] = x[r, s] if s >= 0 else cval
-    sums = np.empty(n, w.dtype)  # in w's precision whatever out's
-    for i in range(n):
+    sums = np.empty(m, w.dtype)  # in w's precision whatever out's
+    for i in range(m):
         sums[i] = w[0] * line[i]
     for j in range(1, taps):
-        for i in range(n):
+        for i in range(m):
             sums[i] += w[j] * line[i + j]
-    out[r, :] = sums
+    out[r, first:last] = sums
 
 
 @njit(parallel=True, cache=True)
@@ -86,7 +91,8 @@ def correlate1d_lines(x, w, source, cval, *, n, inner, dtype=None):
     work = x.size * w.shape[0]
     with launch_lock:
         if inner == 1:
-            launch = launcher(_correlate_last_axis, _correlate_last_axis_serially, x.size // n, work)
+            tasks = x.size // n * -(-n // _BLOCK)
+            launch = launcher(_correlate_last_axis, _correlate_last_axis_serially, tasks, work)
             launch(x.reshape(-1, n), w, source, cval, out.reshape(-1, n))
         else:
             launch = launcher(_correlate_inner_axis, _correlate_inner_axis_serially, x.size // inner, work)

@@ -1,0 +1,1 @@
+"""Convolution and correlation: FFT, overlap-add and direct."""

@@ -1,0 +1,1 @@
+"""Resampling: polyphase (upfirdn, resample_poly, decimate) and Fourier (resample)."""

@@ -1,0 +1,1 @@
+"""Smoothing and rank filters: Savitzky-Golay, median, order and Wiener filters."""
