@@ -15,8 +15,7 @@ import math
 
 import numpy as np
 
-from gsci._lib._arrays import NUMPY, as_array, is_array, requested_namespace
-from gsci._lib._boundary import extend, mode_code
+from gsci._lib._arrays import as_array, is_array, requested_namespace
 from gsci._lib._compat import device, is_dask_namespace, is_numpy_namespace
 from gsci._lib._dispatch import gsci_function
 
@@ -148,51 +147,21 @@ def savgol_filter(x, window_length, polyorder, deriv=0, delta=1.0, axis=-1, mode
         coeffs = xp.asarray(coeffs, device=device(x)) / scale**deriv
     axis = np.lib.array_utils.normalize_axis_index(axis, x.ndim)
     if mode != "interp":
-        return _convolve(x, coeffs, axis, mode, cval, xp)
+        return _convolve(x, coeffs, axis, mode, cval)
     if window_length > x.shape[axis]:
         raise ValueError(
             "If mode is 'interp', window_length must be less than or equal to the size of x; "
             f"got {window_length=} for {x.shape[axis]} samples along axis {axis}"
         )
-    y = _convolve(x, coeffs, axis, "constant", 0.0, xp)
+    y = _convolve(x, coeffs, axis, "constant", 0.0)
     return _with_fitted_edges(x, y, window_length, polyorder, deriv, host_delta, scale, axis, xp)
 
 
-def _convolve(x, coeffs, axis, mode, cval, xp):
+def _convolve(x, coeffs, axis, mode, cval):
     """SciPy's ``convolve1d(x, coeffs, axis=axis, mode=mode, cval=cval)``."""
     from gsci.ndimage import convolve1d
 
-    if is_numpy_namespace(xp) and isinstance(coeffs, np.ndarray) and x.shape[axis] >= _LONG_LINE:
-        return _convolve_in_blocks(x, coeffs, axis, mode, cval)
     return convolve1d(x, coeffs, axis=axis, mode=mode, cval=cval)
-
-
-_LONG_LINE = 2**16  # NumPy lines from this length convolve in blocks
-_BLOCK = 2048  # outputs per block: the kernel's pass per tap over a block stays in cache
-
-
-def _convolve_in_blocks(x, coeffs, axis, mode, cval):
-    """`_convolve` of long NumPy lines as rows of ``_BLOCK`` outputs, each with its ``len(coeffs) - 1``
-    neighbours: the CPU kernel takes rows in parallel, and each row's passes over its taps in cache
-    (a whole long line per pass runs from memory, on one core)."""
-    from gsci.ndimage import correlate1d
-
-    taps, n = coeffs.shape[0], x.shape[axis]
-    before = taps // 2 - (1 - taps % 2)  # convolve1d's alignment, even lengths included
-    lines = np.moveaxis(x, axis, -1)
-    extended = extend(lines, lines.ndim - 1, before, taps - 1 - before, mode_code(mode), cval, NUMPY)
-    extended = extended.reshape(-1, extended.shape[-1])
-    blocks = -(-n // _BLOCK)
-    padded = np.zeros((extended.shape[0], blocks * _BLOCK + taps - 1), dtype=x.dtype)
-    padded[:, : extended.shape[1]] = extended
-    row, item = padded.strides
-    rows = np.lib.stride_tricks.as_strided(
-        padded, (padded.shape[0], blocks, _BLOCK + taps - 1), (row, _BLOCK * item, item)
-    )
-    rows = rows.reshape(-1, _BLOCK + taps - 1)
-    correlated = correlate1d(rows, np.ascontiguousarray(coeffs[::-1]), mode="constant")
-    valid = correlated[:, taps // 2 : taps // 2 + _BLOCK].reshape(padded.shape[0], -1)[:, :n]
-    return np.ascontiguousarray(np.moveaxis(valid.reshape(lines.shape), -1, axis))
 
 
 def _with_fitted_edges(x, y, window_length, polyorder, deriv, delta, scale, axis, xp):
