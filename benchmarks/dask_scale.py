@@ -4,12 +4,13 @@ Usage: ``python benchmarks/dask_scale.py [--log2-samples 28] [--output BENCHMARK
 
 A cluster of 2 worker processes (1 thread, ``memory_limit="1GiB"`` each)
 processes a float64 signal of ``2**28`` samples (2 GiB, chunks of ``2**22``)
-generated lazily by ``dask.array.random``: `welch` (nperseg ``2**14``), and
-`sosfiltfilt` (order-8 band-pass) reduced to its mean square so that the output
-is not gathered. Each row reports the wall time, the largest memory any
-worker reported while it ran (sampled from the scheduler every 0.2 s), the
-number of tasks, and the same computation on a ``2**26``-sample NumPy array in
-this process, scaled by the ratio of lengths. Before timing, each function is
+generated lazily by ``dask.array.random``: `welch` (nperseg ``2**14``),
+`sosfiltfilt` (order-8 band-pass) and `fftconvolve` (4096 taps, "same"), the
+last two reduced to their mean square so that the output is not gathered.
+Each row reports the wall time, the largest memory any worker reported while
+it ran (sampled from the scheduler every 0.2 s), the number of tasks, and the
+same computation on a ``2**26``-sample NumPy array in this process, scaled by
+the ratio of lengths. Before timing, each function is
 checked on the cluster against SciPy on the first ``2**24`` samples in memory.
 """
 
@@ -41,7 +42,18 @@ def _sosfiltfilt_mean_square(x, signal):
     return (y**2).mean()
 
 
-CASES = {"welch nperseg=2^14": _welch, "sosfiltfilt order 8, mean square": _sosfiltfilt_mean_square}
+def _fftconvolve_mean_square(x, signal):
+    taps = np.hanning(4096) / 2048
+    taps = da.from_array(taps) if isinstance(x, da.Array) else taps  # both operands of one library
+    y = signal.fftconvolve(x, taps, mode="same")
+    return (y**2).mean()
+
+
+CASES = {
+    "welch nperseg=2^14": _welch,
+    "sosfiltfilt order 8, mean square": _sosfiltfilt_mean_square,
+    "fftconvolve 4096 taps same, mean square": _fftconvolve_mean_square,
+}
 
 
 @contextlib.contextmanager
