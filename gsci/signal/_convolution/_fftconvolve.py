@@ -115,11 +115,10 @@ def _fftconvolve(in1, in2, mode, axes, xp, scipy_function):
         return xp.empty(0, dtype=xp.float64, device=device(in1))
     if mode not in _MODES:
         raise ValueError(f"acceptable mode flags are 'valid', 'same', or 'full'; got {mode=}")
-    every_axis = axes is None
     axes = _convolved_axes(in1.shape, in2.shape, axes)
     if _inputs_swap_needed(mode, in1.shape, in2.shape, axes):
         in1, in2 = in2, in1  # convolution commutes; 'valid' slices with the larger input first
-    if is_dask_namespace(xp) and every_axis and axes:
+    if is_dask_namespace(xp) and len(axes) == in1.ndim:  # every axis convolved (none broadcast)
         from gsci.signal._convolution._convolve import dask_fft_convolution
 
         if mode == "full" and size(in2) > size(in1):
