@@ -107,7 +107,7 @@ def convolve(in1, in2, mode="full", method="auto", *, xp):
             f"volume and kernel should have the same dimensionality; got {in1.ndim=} and {in2.ndim=}"
         )
     _check_mode_and_method(mode, method)
-    if _inputs_swap_needed(mode, in1.shape, in2.shape):
+    if inputs_swap_needed(mode, in1.shape, in2.shape):
         in1, in2 = in2, in1  # convolution commutes; 'valid' slices with the larger input first
     return _convolution(in1, in2, mode, method, xp)
 
@@ -153,7 +153,7 @@ def correlate(in1, in2, mode="full", method="auto", *, xp):
         raise ValueError(f"in1 and in2 should have the same dimensionality; got {in1.ndim=} and {in2.ndim=}")
     _check_mode_and_method(mode, method)
     kernel = reverse_and_conj(in2, xp)
-    if _inputs_swap_needed(mode, in1.shape, kernel.shape):
+    if inputs_swap_needed(mode, in1.shape, kernel.shape):
         in1, kernel = kernel, in1
     return _convolution(in1, kernel, mode, method, xp)
 
@@ -280,7 +280,7 @@ def _check_mode_and_method(mode, method):
         raise ValueError(f"Acceptable method flags are 'auto', 'direct', or 'fft'; got {method=}")
 
 
-def _inputs_swap_needed(mode, shape1, shape2):
+def inputs_swap_needed(mode, shape1, shape2):
     """SciPy's rule: 'valid' takes the larger input first; neither larger in every axis is an error."""
     if mode != "valid" or not shape1:
         return False

@@ -14,6 +14,7 @@ from gsci._lib._compat import is_numpy_namespace
 from gsci._lib._dispatch import fewer_elements, gsci_function
 from gsci.signal._convolution._convolve import (
     correlate_extended,
+    inputs_swap_needed,
     result_type,
     scipy_function,
     scipy_only_dtype,
@@ -120,7 +121,7 @@ def _convolve2d(in1, in2, mode, boundary, fillvalue, convolution, name, xp):
         return scipy_function(name)(in1, in2, mode, boundary, fillvalue)
     if not in1.ndim == in2.ndim == 2:
         raise ValueError(f"{name} inputs must both be 2-D arrays; got {in1.ndim=} and {in2.ndim=}")
-    swapped = _swap_needed(mode, in1.shape, in2.shape)
+    swapped = inputs_swap_needed(mode, in1.shape, in2.shape)
     if swapped:
         in1, in2 = in2, in1
     if mode not in _MODES:
@@ -137,19 +138,6 @@ def _convolve2d(in1, in2, mode, boundary, fillvalue, convolution, name, xp):
     if swapped and not convolution:
         out = xp.flip(out)  # SciPy reverses the swapped correlation without conjugating it
     return xp.astype(out, result_dtype)
-
-
-def _swap_needed(mode, shape1, shape2):
-    if mode != "valid":
-        return False
-    in1_larger = all(a >= b for a, b in zip(shape1, shape2, strict=True))
-    in2_larger = all(b >= a for a, b in zip(shape1, shape2, strict=True))
-    if not (in1_larger or in2_larger):
-        raise ValueError(
-            "For 'valid' mode, one must be at least as large as the other in every dimension; "
-            f"got shapes {shape1} and {shape2}"
-        )
-    return not in1_larger
 
 
 def _boundary_code(boundary):
