@@ -26,6 +26,7 @@ class Family:
     ]  # gsci public names, as "signal.welch", "signal.windows.hann", "ndimage.laplace"
     tests: tuple[str, ...]
     keyword: str | None = None
+    suite_sample: int = 1  # the test suite runs one in this many of the tests (python -m conformance: all)
 
     def selection(self):
         """The family's pytest selection arguments, paths relative to SciPy's package directory."""
@@ -35,8 +36,14 @@ class Family:
 WINDOWS = tuple(f"signal.windows.{name}" for name in gsci.signal.windows.__all__)  # test_windows.py, whole
 
 # test_filters.py and test_fourier.py, whole: a test of a filter gsci lacks runs SciPy's own on both sides
-NDIMAGE_FILTERS = tuple(f"ndimage.{name}" for name in gsci.ndimage.__all__ if not name.startswith("fourier_"))
-NDIMAGE_FOURIER = tuple(f"ndimage.{name}" for name in gsci.ndimage.__all__ if name.startswith("fourier_"))
+NDIMAGE_FILTERS, NDIMAGE_FOURIER = (
+    tuple(
+        f"ndimage.{name}"
+        for name in gsci.ndimage.__all__
+        if getattr(gsci.ndimage, name).__module__.startswith(f"gsci.ndimage.{module}")
+    )
+    for module in ("_filters", "_fourier")
+)
 
 FAMILIES = {
     "windows": Family(
@@ -110,6 +117,7 @@ FAMILIES = {
             f"{FILTER_DESIGN}::TestIIRFilter",
             f"{FILTER_DESIGN}::test_sos_consistency",
         ),
+        suite_sample=3,
     ),
     "sos conversion": Family(
         functions=("signal.tf2sos", "signal.sos2tf", "signal.zpk2sos"),
@@ -140,6 +148,7 @@ FAMILIES = {
             f"{SIGNALTOOLS}::test_convolve_longdtype_input",
         ),
         keyword="not oaconvolve",  # TestAllFreqConvolves runs on fftconvolve and oaconvolve
+        suite_sample=3,
     ),
     "convolve": Family(
         functions=(
@@ -166,6 +175,7 @@ FAMILIES = {
             f"{SIGNALTOOLS}::test_choose_conv_method_2",
         ),
         keyword="not (TestAllFreqConvolves and fftconvolve)",  # the fftconvolve family runs those
+        suite_sample=25,
     ),
     "resampling": Family(
         functions=("signal.upfirdn", "signal.resample_poly", "signal.resample", "signal.decimate"),
@@ -174,6 +184,7 @@ FAMILIES = {
             f"{SIGNALTOOLS}::TestResample",
             f"{SIGNALTOOLS}::TestDecimate",
         ),
+        suite_sample=6,
     ),
     "smoothing": Family(
         functions=(
@@ -190,6 +201,7 @@ FAMILIES = {
             f"{SIGNALTOOLS}::TestOrderFilt",
             f"{SIGNALTOOLS}::TestWiener",
         ),
+        suite_sample=4,
     ),
     "hilbert": Family(
         functions=("signal.hilbert", "signal.hilbert2", "signal.envelope"),
@@ -200,6 +212,7 @@ FAMILIES = {
     "ndimage filters": Family(
         functions=NDIMAGE_FILTERS,
         tests=("ndimage/tests/test_filters.py",),
+        suite_sample=4,
     ),
     "ndimage fourier": Family(
         functions=NDIMAGE_FOURIER,

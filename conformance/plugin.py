@@ -8,6 +8,7 @@ import pathlib
 
 import pytest
 
+from conformance.sample import sampled
 from conformance.swap import Swap, scipy_test_modules
 
 PASSED = ("passed", "xpassed")
@@ -20,6 +21,9 @@ def pytest_addoption(parser):
     group.addoption(
         "--conformance-report", metavar="PATH", help="write each test's outcome to this JSON file"
     )
+    group.addoption(
+        "--conformance-sample", type=int, default=1, metavar="N", help="run 1 in N tests (conformance.sample)"
+    )
 
 
 def pytest_configure(config):
@@ -30,6 +34,11 @@ def pytest_configure(config):
 
 @pytest.hookimpl(trylast=True)  # after -k has deselected, so only what runs is swapped and recorded
 def pytest_collection_modifyitems(config, items):
+    every = config.getoption("--conformance-sample")
+    if every > 1:
+        kept = sampled([item.nodeid for item in items], every)
+        config.hook.pytest_deselected(items=[item for item in items if item.nodeid not in kept])
+        items[:] = [item for item in items if item.nodeid in kept]
     if config.getoption("--conformance-mode") != "gsci":
         return
     swap = Swap()
@@ -71,9 +80,8 @@ class Recorder:
         self.libraries = {}
         self.tests = {}
 
-    @pytest.hookimpl(trylast=True)
-    def pytest_collection_modifyitems(self, items):
-        self.libraries = {item.nodeid: _library(item) for item in items}
+    def pytest_collection_finish(self, session):
+        self.libraries = {item.nodeid: _library(item) for item in session.items}
 
     def pytest_collectreport(self, report):
         if report.failed:

@@ -45,8 +45,9 @@ def versions():
     return found
 
 
-def run_side(family, side):
-    """Run ``family``'s selection with SciPy (``side="scipy"``) or gsci in its place (``"gsci"``).
+def run_side(family, side, every=1):
+    """Run ``family``'s selection with SciPy (``side="scipy"``) or gsci in its place (``"gsci"``),
+    one in ``every`` of its tests (`conformance.sample`).
 
     Returns the plugin's report: ``collected``, ``calls`` (gsci functions called), ``tests``
     (node id -> outcome, library, message), plus ``seconds``, the wall time.
@@ -63,7 +64,12 @@ def run_side(family, side):
             # SciPy's conftest as a plugin, and no conftest file found by path (it would load twice)
             *("--noconftest", "-p", "scipy.conftest", "-p", "conformance.plugin"),
             *("-o", "addopts=", "-c", os.devnull, "--rootdir", str(SCIPY_DIR)),
-            *(f"--conformance-mode={side}", f"--conformance-report={report}", *arguments),
+            *(
+                f"--conformance-mode={side}",
+                f"--conformance-report={report}",
+                f"--conformance-sample={every}",
+            ),
+            *arguments,
         ]
         start = time.perf_counter()
         done = subprocess.run(command, cwd=scratch, env=environment, capture_output=True, text=True)
