@@ -62,10 +62,11 @@ def test_compare_tells_undeclared_declared_and_stale_divergences():
     assert not Declared("f", ("t.py::x[*]",), "", "", "").matches("t.py::x")
 
 
-def test_sample_keeps_every_test_functions_first_case_and_is_order_free():
+def test_sample_keeps_each_test_functions_first_case_per_library_and_is_order_free():
     nodes = [f"t.py::f[{i}]" for i in range(200)] + ["t.py::g[b]", "t.py::g[a]", "t.py::h"]
+    nodes += [f"t.py::k[{xp}-{i}]" for xp in ("numpy", "torch") for i in range(9)]
     kept = sampled(nodes, 10)
-    assert {"t.py::f[0]", "t.py::g[a]", "t.py::h"} <= kept
+    assert {"t.py::f[0]", "t.py::g[a]", "t.py::h", "t.py::k[numpy-0]", "t.py::k[torch-0]"} <= kept
     assert 10 < len(kept) < 50
     assert sampled(nodes[::-1], 10) == kept
     assert sampled(nodes, 1) == set(nodes)
