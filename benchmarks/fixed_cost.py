@@ -296,6 +296,78 @@ SIGNAL = {
     ),
 }
 
+
+def _mask(side, *args, **options):
+    return lambda rng: ((rng.random((side, side)) < 0.5, *args), options)
+
+
+def _indexed(side, count):
+    def make(rng):
+        values, labels = rng.standard_normal((side, side)), rng.integers(0, count + 1, (side, side))
+        return (values, labels, np.arange(1, count + 1)), {}
+
+    return make
+
+
+MORPHOLOGY = {
+    **{
+        f"ndimage.{name}": ("16x16", _mask(16), "2048x2048", _mask(2048))
+        for name in (
+            "binary_erosion",
+            "binary_dilation",
+            "binary_opening",
+            "binary_closing",
+            "binary_propagation",
+            "binary_fill_holes",
+            "label",
+            "distance_transform_edt",
+        )
+    },
+    "ndimage.binary_hit_or_miss": ("16x16", _mask(16), "1024x1024", _mask(1024)),
+    "ndimage.distance_transform_cdt": ("16x16", _mask(16), "1024x1024", _mask(1024)),
+    **{
+        f"ndimage.{name}": ("16x16, 3", _picture(16, 3), "2048x2048, 7", _picture(2048, 7))
+        for name in (
+            "grey_erosion",
+            "grey_dilation",
+            "grey_opening",
+            "grey_closing",
+            "morphological_gradient",
+            "morphological_laplace",
+            "white_tophat",
+            "black_tophat",
+        )
+    },
+    **{
+        f"ndimage.{name}": (
+            "16x16, 10 labels",
+            _indexed(16, 10),
+            "2048x2048, 10^4 labels",
+            _indexed(2048, 10**4),
+        )
+        for name in (
+            "sum_labels",
+            "mean",
+            "variance",
+            "standard_deviation",
+            "minimum",
+            "maximum",
+            "median",
+            "extrema",
+            "minimum_position",
+            "maximum_position",
+            "center_of_mass",
+        )
+    },
+    "ndimage.find_objects": (
+        "16x16, 10 labels",
+        lambda rng: ((rng.integers(0, 11, (16, 16)),), {}),
+        "2048x2048, 10^4 labels",
+        lambda rng: ((rng.integers(0, 10**4 + 1, (2048, 2048)),), {}),
+    ),
+}
+
+
 WINDOW_PARAMETERS = {  # the parameters after M of the windows that need them
     "chebwin": (100,),
     "dpss": (3,),
@@ -313,7 +385,7 @@ def cases():
     import gsci.signal.windows
 
     found = []
-    for function, (tiny_label, tiny, large_label, large) in SIGNAL.items():
+    for function, (tiny_label, tiny, large_label, large) in {**SIGNAL, **MORPHOLOGY}.items():
         found += [(function, tiny_label, tiny), (function, large_label, large)]
     for name in gsci.signal.windows.__all__:
         if name == "get_window":

@@ -87,6 +87,25 @@ def _sosfiltfilt(shape):
     return lambda rng: ((sos, rng.standard_normal(shape)), {})
 
 
+def _binary(shape, density=0.5, **options):
+    """A random binary image, True with probability ``density``."""
+    return lambda rng: ((rng.random(shape) < density,), options)
+
+
+def _grey_image(shape, dtype, **options):
+    return lambda rng: (((rng.standard_normal(shape) * 100).astype(dtype),), options)
+
+
+def _labelled(shape, count):
+    """Values and ``count`` random labels (0 the background), with ``index`` every label."""
+
+    def make(rng):
+        labels = rng.integers(0, count + 1, shape)
+        return (rng.standard_normal(shape), labels, np.arange(1, count + 1)), {}
+
+    return make
+
+
 CASES = (
     Case("signal", "welch", "n=2^21 nperseg=16384", _welch(2**21, 16384)),
     Case("signal", "welch", "n=2^21 nperseg=1024", _welch(2**21, 1024)),
@@ -174,6 +193,24 @@ CASES = (
     Case("signal", "envelope", "2^20", _random(2**20)),
     Case("signal", "hilbert2", "1024x1024", _random((1024, 1024))),
     Case("signal", "deconvolve", "2^16 / 64 taps", lambda rng: ((rng.standard_normal(2**16), _DIVISOR), {})),
+    Case("ndimage", "binary_erosion", "2048x2048 3x3 cross", _binary((2048, 2048))),
+    Case(
+        "ndimage", "binary_dilation", "2048x2048 3x3 cross iterations=5", _binary((2048, 2048), iterations=5)
+    ),
+    Case("ndimage", "binary_fill_holes", "2048x2048 density 0.5", _binary((2048, 2048))),
+    Case("ndimage", "grey_erosion", "2048x2048 float64 size=7", _grey_image((2048, 2048), "float64", size=7)),
+    Case("ndimage", "grey_erosion", "2048x2048 int32 size=7", _grey_image((2048, 2048), "int32", size=7)),
+    Case(
+        "ndimage",
+        "grey_erosion",
+        "2048x2048 float64 3x3 structure",
+        _grey_image((2048, 2048), "float64", structure=np.arange(9.0).reshape(3, 3) / 4),
+    ),
+    Case("ndimage", "label", "2048x2048 density 0.5", _binary((2048, 2048))),
+    Case("ndimage", "sum_labels", "2048x2048 10^4 labels", _labelled((2048, 2048), 10**4)),
+    Case("ndimage", "mean", "2048x2048 10^4 labels", _labelled((2048, 2048), 10**4)),
+    Case("ndimage", "distance_transform_edt", "1024x1024 density 0.5", _binary((1024, 1024))),
+    Case("ndimage", "distance_transform_edt", "1024x1024 density 0.999", _binary((1024, 1024), 0.999)),
 )
 
 

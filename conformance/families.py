@@ -27,6 +27,7 @@ class Family:
     tests: tuple[str, ...]
     keyword: str | None = None
     suite_sample: int = 1  # the test suite runs one in this many of the tests (python -m conformance: all)
+    untested: tuple[str, ...] = ()  # functions SciPy's tests never call (gsci's own tests check them)
 
     def selection(self):
         """The family's pytest selection arguments, paths relative to SciPy's package directory."""
@@ -44,6 +45,9 @@ NDIMAGE_FILTERS, NDIMAGE_FOURIER = (
     )
     for module in ("_filters", "_fourier")
 )
+MORPHOLOGY = "ndimage/tests/test_morphology.py"
+MEASUREMENTS = "ndimage/tests/test_measurements.py"
+LABEL_TESTS = "test_label or find_objects or value_indices or ticket_742 or gh_issue_3025 or gh_19423"
 
 FAMILIES = {
     "windows": Family(
@@ -148,7 +152,7 @@ FAMILIES = {
             f"{SIGNALTOOLS}::test_convolve_longdtype_input",
         ),
         keyword="not oaconvolve",  # TestAllFreqConvolves runs on fftconvolve and oaconvolve
-        suite_sample=3,
+        suite_sample=10,
     ),
     "convolve": Family(
         functions=(
@@ -175,7 +179,7 @@ FAMILIES = {
             f"{SIGNALTOOLS}::test_choose_conv_method_2",
         ),
         keyword="not (TestAllFreqConvolves and fftconvolve)",  # the fftconvolve family runs those
-        suite_sample=25,
+        suite_sample=50,
     ),
     "resampling": Family(
         functions=("signal.upfirdn", "signal.resample_poly", "signal.resample", "signal.decimate"),
@@ -184,7 +188,7 @@ FAMILIES = {
             f"{SIGNALTOOLS}::TestResample",
             f"{SIGNALTOOLS}::TestDecimate",
         ),
-        suite_sample=6,
+        suite_sample=20,
     ),
     "smoothing": Family(
         functions=(
@@ -212,10 +216,78 @@ FAMILIES = {
     "ndimage filters": Family(
         functions=NDIMAGE_FILTERS,
         tests=("ndimage/tests/test_filters.py",),
-        suite_sample=4,
+        suite_sample=20,
     ),
     "ndimage fourier": Family(
         functions=NDIMAGE_FOURIER,
         tests=("ndimage/tests/test_fourier.py",),
     ),
+    "binary morphology": Family(
+        functions=(
+            "ndimage.generate_binary_structure",
+            "ndimage.iterate_structure",
+            "ndimage.binary_erosion",
+            "ndimage.binary_dilation",
+            "ndimage.binary_opening",
+            "ndimage.binary_closing",
+            "ndimage.binary_propagation",
+            "ndimage.binary_fill_holes",
+            "ndimage.binary_hit_or_miss",
+        ),
+        tests=(MORPHOLOGY,),
+        keyword="binary or structure or hit_or_miss or TestDilateFix",
+        suite_sample=6,
+    ),
+    "grey morphology": Family(
+        functions=(
+            "ndimage.grey_erosion",
+            "ndimage.grey_dilation",
+            "ndimage.grey_opening",
+            "ndimage.grey_closing",
+            "ndimage.morphological_gradient",
+            "ndimage.morphological_laplace",
+            "ndimage.white_tophat",
+            "ndimage.black_tophat",
+        ),
+        tests=(MORPHOLOGY,),
+        keyword="grey or morphological or tophat",
+        suite_sample=6,
+    ),
+    "distance transforms": Family(
+        functions=(
+            "ndimage.distance_transform_edt",
+            "ndimage.distance_transform_cdt",
+            "ndimage.distance_transform_bf",
+        ),
+        tests=(MORPHOLOGY,),
+        keyword="distance_transform",
+        suite_sample=3,
+    ),
+    "label": Family(
+        functions=("ndimage.label", "ndimage.find_objects", "ndimage.value_indices"),
+        tests=(MEASUREMENTS,),
+        keyword=LABEL_TESTS,
+    ),
+    "measurements": Family(
+        functions=(
+            "ndimage.sum_labels",
+            "ndimage.sum",
+            "ndimage.mean",
+            "ndimage.variance",
+            "ndimage.standard_deviation",
+            "ndimage.minimum",
+            "ndimage.maximum",
+            "ndimage.median",
+            "ndimage.extrema",
+            "ndimage.minimum_position",
+            "ndimage.maximum_position",
+            "ndimage.center_of_mass",
+            "ndimage.histogram",
+            "ndimage.labeled_comprehension",
+        ),
+        tests=(MEASUREMENTS,),
+        keyword=f"not ({LABEL_TESTS} or Watershed)",
+        untested=("ndimage.labeled_comprehension",),  # tests/test_measurements.py
+    ),
+    "watershed": Family(functions=("ndimage.watershed_ift",), tests=(MEASUREMENTS,), keyword="Watershed"),
 }

@@ -12,7 +12,7 @@ import warnings
 import numpy as np
 import pytest
 import scipy
-from helpers import assert_matches
+from helpers import Library, assert_matches
 
 import gsci
 from gsci._lib import _backends
@@ -48,6 +48,17 @@ def test_mixed_devices_raise_value_error_naming_parameters():
     torch = pytest.importorskip("torch")
     with pytest.raises(ValueError, match="x on cpu, y on meta"):
         gsci.signal.csd(torch.ones(16), torch.ones(16, device="meta"), nperseg=8)
+
+
+def test_numpy_scalars_stay_numbers_after_their_type_was_looked_up():
+    torch = pytest.importorskip("torch")
+    from gsci._lib._arrays import is_array, library_of
+
+    library_of(np.float64(2.0))  # remembers np.float64's library: it must not make the scalar an array
+    assert not is_array(np.float64(2.0))
+    x = np.arange(6.0)
+    got = gsci.ndimage.correlate(torch.asarray(x), np.float64(2.0), axes=())
+    assert_matches(got, scipy.ndimage.correlate(x, np.float64(2.0), axes=()), Library.named("torch"))
 
 
 def test_unsupported_array_type_raises_type_error():
@@ -227,6 +238,25 @@ def test_numpy_fast_path_follows_the_declaration():
         assert declared(tiny)[0] == "native"
     torch = pytest.importorskip("torch")
     assert declared(torch.asarray(tiny))[0] == "native"
+
+
+def test_torch_as_numpy_runs_once_when_the_function_returns_none():
+    """A function that writes into its ``output=`` array and returns None runs once, as NumPy."""
+    torch = pytest.importorskip("torch")
+    from gsci._lib._dispatch import gsci_function
+
+    calls = []
+
+    def laplace(input, output=None, mode="reflect", cval=0.0, *, xp):
+        calls.append(type(input))
+        output[...] = 2 * input
+        return None
+
+    declared = gsci_function("ndimage", arrays=("input", "output"), torch_as_numpy=True)(laplace)
+    out = torch.zeros(4, dtype=torch.float64)
+    assert declared(torch.arange(4.0, dtype=torch.float64), out) is None
+    assert calls == [np.ndarray]
+    assert out.tolist() == [0.0, 2.0, 4.0, 6.0]
 
 
 def test_numpy_fast_path_takes_declared_scipy_paths():

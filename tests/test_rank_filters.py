@@ -20,6 +20,7 @@ from gsci.ndimage._filters._rank import (
     percentile_filter,
     rank_filter,
 )
+from gsci.ndimage._morphology._grey import grey_erosion
 
 MODES = ("reflect", "constant", "nearest", "mirror", "wrap", "grid-constant", "grid-mirror", "grid-wrap")
 FLOATS = ("float32", "float64")
@@ -371,6 +372,7 @@ def test_cpu_kernels_compile_once_per_dtype():
         rank_filter(x, -2, size=size, mode=mode)
         minimum_filter(x, footprint=footprint, mode=mode)
         maximum_filter(x, size=size, mode=mode)
+        grey_erosion(x, structure=np.where(footprint, x.flat[0], 0.0), mode=mode)  # a non-flat structure
         for axis in range(len(shape)):
             minimum_filter1d(x, 20, axis=axis, mode=mode)
             maximum_filter1d(x, 3, axis=axis, mode=mode)
@@ -549,13 +551,25 @@ SIMULATOR_SCRIPT = textwrap.dedent(
     compare("median_filter", rng.standard_normal((3, 4, 3)), size=(2, 2, 3), mode="wrap")
     compare("median_filter", x, size=3, axes=(1,))
     compare("median_filter", rng.standard_normal(7), size=3)
+    # a non-flat structure: SciPy's sums (the first in float64, the others in the input's dtype)
+    from gsci.ndimage._morphology import _grey
+
+    structure = np.array([[0.0, 30.7, -2.5], [4.0, -500.0, 1.5]])
+    for dtype in ("uint8", "int16", "float32", "float64"):
+        y = (rng.random((6, 7)) * 120).astype(dtype)
+        for name in ("grey_erosion", "grey_dilation"):
+            for mode in ("constant", "wrap"):
+                got = getattr(_grey, name)(y, structure=structure, mode=mode, cval=3.7)
+                want = getattr(scipy.ndimage, name)(y, structure=structure, mode=mode, cval=3.7)
+                if got.dtype != want.dtype or not np.allclose(got, want, rtol=1e-6):
+                    failures.append(f"{name} {dtype} {mode}")
     # past a thread's window buffer the selection takes the Array API engine; min/max need no buffer
     from gsci.ndimage._filters import _rank_cuda
 
     assert rank.CAPACITY == _rank_cuda.CAPACITY
     wide = rng.standard_normal((18, 17))
     compare("median_filter", wide, size=(17, 17))
-    compare("minimum_filter", wide, footprint=~np.eye(17, dtype=bool))  # 272 elements
+    compare("minimum_filter", wide[:1, :3], footprint=~np.eye(1, 258, dtype=bool))  # 257 elements, not a box
     output = np.zeros((5, 6), np.float32)
     assert _rank.median_filter(x, size=3, output=output) is output
     # kernels are made once per (mode, dtype): new shapes, sizes, footprints and ranks reuse them
@@ -568,6 +582,7 @@ SIMULATOR_SCRIPT = textwrap.dedent(
         _rank.rank_filter(y, 1, size=size)
         _rank.minimum_filter(y, size=size)
         _rank.maximum_filter(y, footprint=np.ones((size,) * len(shape), bool))
+        _grey.grey_erosion(y, structure=rng.random((size,) * len(shape)))
     assert made == (rank.select_kernel.cache_info().currsize, rank.extreme_kernel.cache_info().currsize)
     from numba.core import config
 
@@ -616,10 +631,12 @@ def test_min_max_kernel_compiles_to_ptx(cc, dtype):
     from gsci.kernels import rank
 
     item = getattr(types, dtype)
-    signature = (item[::1], types.int64[::1], types.int64[::1], item[::1], item, types.boolean)
-    ptx, return_type = cuda.compile_ptx(rank.extreme_source(4), signature, cc=cc)
-    assert return_type == types.void
-    assert f".target sm_{cc[0]}{cc[1]}" in ptx
+    for out in (item, types.float64):  # flat, and a non-flat structure's float64 result
+        signature = (item[::1], types.int64[::1], types.int64[::1], item[::1], out[::1], item)
+        signature += (types.float64, types.boolean)
+        ptx, return_type = cuda.compile_ptx(rank.extreme_source(4), signature, cc=cc)
+        assert return_type == types.void
+        assert f".target sm_{cc[0]}{cc[1]}" in ptx
 
 
 GPU_LIBRARIES = [

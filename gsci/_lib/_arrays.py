@@ -75,10 +75,10 @@ def device_kind(x, library):
 def is_array(value):
     """An array object of a supported library; Python scalars are not."""
     kind = type(value)
+    if kind in HOST_TYPES:  # first: a NumPy scalar's type may be in _by_type too (library_of takes them)
+        return kind is np.ndarray
     if kind in _by_type:  # an array type seen before
         return True
-    if kind in HOST_TYPES:
-        return kind is np.ndarray
     # type: a dtype such as np.float32; np.generic: a NumPy scalar, a number like SciPy's
     scalar = isinstance(value, (int, float, complex, bool, type, np.generic))
     return is_array_api_obj(value) and not scalar

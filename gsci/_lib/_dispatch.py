@@ -257,7 +257,7 @@ def _call(declaration, public, arguments):
         run = public if backend == "auto" else functools.partial(declaration.native, xp=NUMPY)
         writable = {n: a.copy() for n, a in operators.items() if n not in tensors and not a.flags.writeable}
         result = numpy_call(run, {**arguments, **writable}, tensors)  # SciPy's loops refuse read-only
-        if result is not None:
+        if result is not NotImplemented:
             return result
     if library == "dask":
         _check_known_chunks({**data, **operators})

@@ -30,11 +30,12 @@ def as_torch(array):
 
 def numpy_call(function, arguments, tensors):
     """``function(**arguments)`` with the torch tensors among ``arguments`` (``tensors``, by name) as
-    NumPy views when all are on the CPU outside autograd, its NumPy results back as tensors; else None.
+    NumPy views when all are on the CPU outside autograd, its NumPy results back as tensors; else
+    NotImplemented (a function may itself return None, having written into ``output=`` arrays).
     """
     views = numpy_views(*tensors.values())
     if views is None:
-        return None
+        return NotImplemented
     given = dict(zip(tensors, views, strict=True))
     dtypes = {n: _numpy_dtype(v) for n, v in arguments.items() if isinstance(v, sys.modules["torch"].dtype)}
     result = function(**{**arguments, **given, **dtypes})

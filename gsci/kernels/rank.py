@@ -4,7 +4,8 @@ One thread computes one output element (grid-stride loop) of a C-order
 array of any rank; the footprint arrives as a device array of offsets (one
 row of per-axis offsets per footprint element), so no size, shape, rank or
 footprint ever triggers a compilation. The min/max kernel is compiled once
-per (boundary mode, dtype); the selection kernel, which copies the window
+per (boundary mode, dtype) (and once more for the float64 output of a non-flat
+structure, whose values arrive as an array); the selection kernel, which copies the window
 into a per-thread buffer of `CAPACITY` values and runs quickselect on it,
 once per (boundary mode, dtype) too (the buffer's dtype is a compile-time
 constant). Indices are 64-bit.
@@ -56,17 +57,26 @@ def before(a, b):
 def extreme_source(mode):
     """The Python function of the min/max kernel for boundary ``mode`` (for compile_ptx)."""
 
-    def extreme_over_footprint(x, shape, offsets, out, cval, minimum):
+    def extreme_over_footprint(x, shape, offsets, added, out, cval, first, minimum):
         coords = cuda.local.array(MAX_NDIM, np.int64)
         count = offsets.shape[0] // shape.shape[0]
+        kind = x.dtype.type
         for flat in range(cuda.grid(1), out.shape[0], cuda.gridsize(1)):
             unravel(flat, shape, coords)
-            best = window_value(x, shape, offsets, 0, coords, cval, mode)
-            for p in range(1, count):
-                value = window_value(x, shape, offsets, p, coords, cval, mode)
-                if value != value or (value < best if minimum else value > best):
-                    best = value
-            out[flat] = best
+            if added.shape[0] == 0:  # flat: in x's dtype
+                best = window_value(x, shape, offsets, 0, coords, cval, mode)
+                for p in range(1, count):
+                    value = window_value(x, shape, offsets, p, coords, cval, mode)
+                    if value != value or (value < best if minimum else value > best):
+                        best = value
+                out[flat] = best
+            else:  # a structure, as SciPy adds it: the first element in float64, the others in x's dtype
+                total = np.float64(window_value(x, shape, offsets, 0, coords, cval, mode)) + first
+                for p in range(1, count):
+                    term = np.float64(kind(window_value(x, shape, offsets, p, coords, cval, mode) + added[p]))
+                    if term != term or (term < total if minimum else term > total):
+                        total = term
+                out[flat] = total
 
     extreme_over_footprint.__name__ = f"extreme_over_footprint_mode{mode}"
     return extreme_over_footprint
@@ -122,8 +132,8 @@ def select_kernel(mode, dtype):
     return cuda.jit(select_source(mode, dtype))
 
 
-def extreme_over_footprint(x, shape, offsets, out, *, mode, cval, minimum):
-    """``out`` = min (max) over the footprint ``offsets`` of ``x``.
+def extreme_over_footprint(x, shape, offsets, added, out, *, mode, cval, first, minimum):
+    """``out`` = min (max) over the footprint ``offsets`` of ``x`` (plus a structure's values).
 
     Parameters
     ----------
@@ -133,18 +143,33 @@ def extreme_over_footprint(x, shape, offsets, out, *, mode, cval, minimum):
         array's shape, and per footprint element its offset on each axis
         (``len(shape)`` values per element, the element's position minus
         the window's positions before the output).
+    added : 1-d contiguous array of ``x``'s dtype on the same device, empty
+        for a flat footprint; else a structure's value per footprint element,
+        added in ``x``'s dtype (integers wrap around), but for the first
+        element, which adds ``first`` in float64, as SciPy's C code; ``out``
+        is then float64.
     mode : int
         A boundary code from `gsci._lib._boundary`.
     cval : number
         The value beyond the edges for ``CONSTANT``, of ``x``'s dtype.
+    first : float
+        The first footprint element's structure value (unused when flat).
     minimum : bool
         Minimum, else maximum.
     """
     blocks, threads = geometry(out.shape[0])
     with on_device_of(x):
         result = view(out, written=True)
+        item = np.dtype(str(x.dtype).rpartition(".")[2])  # NumPy's, CuPy's or PyTorch's dtype
         extreme_kernel(mode)[blocks, threads, stream_of(x)](
-            view(x), view(shape), view(offsets), result, result.dtype.type(cval), bool(minimum)
+            view(x),
+            view(shape),
+            view(offsets),
+            view(added),
+            result,
+            item.type(cval),
+            np.float64(first),
+            bool(minimum),
         )
 
 

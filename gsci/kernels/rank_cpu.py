@@ -1,9 +1,11 @@
 """CPU rank-filter kernels (Numba, all cores): running min/max along an axis, selection over a footprint.
 
 Boundary modes arrive as host index maps (`gsci._lib._boundary.source_indices`,
--1 reads ``cval``), footprints as offset arrays and the selection as a
-comparator network (pairs of wires), so the kernels compile once per dtype,
-never per mode, shape, size, footprint or rank. Compiled code is cached on disk.
+-1 reads ``cval``), footprints as offset arrays, a non-flat structure as the
+values it adds per footprint element, and the selection as a comparator
+network (pairs of wires), so the kernels compile once per dtype (and, with a
+structure, once more for its float64 result), never per mode, shape, size,
+footprint, structure or rank. Compiled code is cached on disk.
 
 NaN: the running min/max propagate NaN (as ``np.minimum``); the comparator
 network orders NaN above every number (as ``np.sort``).
@@ -23,10 +25,10 @@ COLUMNS = 64  # columns of an inner axis that one running min/max task handles, 
 
 @njit(inline="always")
 def _replaces(best, value, minimum):
-    """Whether ``value`` replaces ``best`` in a running min (max); NaN always does, and then stays."""
-    if value != value:
-        return True
-    return value < best if minimum else value > best
+    """Whether ``value`` replaces ``best`` in a running min (max); NaN always does, and then stays.
+
+    Without branches (``|``, not ``or``), so that loops of it vectorize."""
+    return (value != value) | ((value < best) if minimum else (value > best))
 
 
 @njit(parallel=True, cache=True)
@@ -135,34 +137,46 @@ def min_or_max_lines(x, source, cval, size, minimum, *, axis):
 
 
 @njit(parallel=True, cache=True)
-def _select_rows(x, rows, last, point_row, point_shift, low, high, rank, cval, out):
+def _select_rows(x, rows, last, points, low, high, rank, cval, out):
     segments = (out.shape[1] + SEGMENT - 1) // SEGMENT
     for task in prange(out.shape[0] * segments):
-        _select_segment(x, rows, last, point_row, point_shift, low, high, rank, cval, out, task, segments)
+        _select_segment(x, rows, last, points, low, high, rank, cval, out, task)
 
 
 @njit(cache=True)
-def _select_rows_serially(x, rows, last, point_row, point_shift, low, high, rank, cval, out):
+def _select_rows_serially(x, rows, last, points, low, high, rank, cval, out):
     segments = (out.shape[1] + SEGMENT - 1) // SEGMENT
     for task in range(out.shape[0] * segments):
-        _select_segment(x, rows, last, point_row, point_shift, low, high, rank, cval, out, task, segments)
+        _select_segment(x, rows, last, points, low, high, rank, cval, out, task)
 
 
 @njit(cache=True)
-def _select_segment(x, rows, last, point_row, point_shift, low, high, rank, cval, out, task, segments):
+def _select_segment(x, rows, last, points, low, high, rank, cval, out, task):
     """Up to SEGMENT outputs of one row: the window values side by side, then the network on them.
 
-    A negative ``rank`` asks for the minimum (-1) or maximum (-2) instead of a network.
+    ``points`` holds each footprint element's row and shift along the row, and a structure's
+    values (`_structured`; none for a flat footprint). A negative ``rank`` asks for the minimum
+    (-1) or maximum (-2) instead of a network.
     """
+    point_row, point_shift, added, first = points
+    segments = (out.shape[1] + SEGMENT - 1) // SEGMENT
     r, start = task // segments, (task % segments) * SEGMENT
     width = min(SEGMENT, out.shape[1] - start)
     values = np.empty((point_row.shape[0], width), x.dtype)
     for p in range(point_row.shape[0]):
         row = rows[r, point_row[p]]
         shift = start + point_shift[p]
+        first_source = last[shift]
+        if row >= 0 and first_source >= 0 and last[shift + width - 1] - first_source == width - 1:
+            # a run inside the row (an index map steps by at most +1, so by +1 throughout): one copy
+            values[p, :] = x[row, first_source : first_source + width]
+            continue
         for j in range(width):
             s = last[shift + j]
             values[p, j] = x[row, s] if row >= 0 and s >= 0 else cval
+    if added.shape[0] != 0:
+        _structured(values, added, first, rank == -1, out[r, start : start + width])
+        return
     if rank < 0:
         minimum = rank == -1
         for p in range(1, point_row.shape[0]):
@@ -181,30 +195,49 @@ def _select_segment(x, rows, last, point_row, point_shift, low, high, rank, cval
         out[r, start + j] = values[rank, j]
 
 
-def select(x, footprint, maps, cval, rank):
+@njit(inline="always")
+def _structured(values, added, first, minimum, out):
+    """SciPy's min (max) with a non-flat structure, in float64 ``out``: the first footprint element
+    plus ``first`` in float64, every other one plus its ``added`` in the values' own dtype
+    (integers wrap around)."""
+    kind = values.dtype.type
+    for j in range(out.shape[0]):
+        out[j] = np.float64(values[0, j]) + first
+    for p in range(1, values.shape[0]):
+        addend = added[p]
+        for j in range(out.shape[0]):
+            value = np.float64(kind(values[p, j] + addend))
+            out[j] = value if _replaces(out[j], value, minimum) else out[j]
+
+
+def select(x, footprint, maps, cval, rank, structure=None):
     """The ``rank``-th smallest value over ``footprint`` at every position; a new C-contiguous array.
 
     ``x`` is a NumPy array, ``footprint`` a NumPy bool array of the same
     rank, ``maps[a]`` the int64 index map of axis ``a`` (length
     ``n_out[a] + footprint.shape[a] - 1``); ``rank`` is an int, or "min" / "max".
+    ``structure`` (min and max only): ``(added, first)``, the values a non-flat
+    structure adds per footprint element in C order (``added`` of x's dtype,
+    the first element's ``first`` a float), as SciPy adds them; the result is then float64.
     """
     x = np.ascontiguousarray(x)
     n_out = tuple(m.shape[0] - f + 1 for m, f in zip(maps, footprint.shape, strict=True))
     points = np.argwhere(footprint)
     rows, point_row = _source_rows(x.shape, footprint.shape, maps, points)
     low, high, code = _network(points.shape[0], rank)
-    out = np.empty(n_out, dtype=x.dtype)
+    added, first = (np.zeros(0, x.dtype), 0.0) if structure is None else structure
+    out = np.empty(n_out, dtype=x.dtype if structure is None else np.float64)
     out_rows = out.reshape(-1, n_out[-1])
     tasks = out_rows.shape[0] * -(-n_out[-1] // SEGMENT)
     work = out.size * max(low.shape[0], points.shape[0])
+    point_shift = np.ascontiguousarray(points[:, -1])
     with launch_lock:
         launch = launcher(_select_rows, _select_rows_serially, tasks, work)
         launch(
             x.reshape(-1, x.shape[-1]),
             rows,
             maps[-1],
-            point_row,
-            np.ascontiguousarray(points[:, -1]),
+            (point_row, point_shift, np.ascontiguousarray(added, dtype=x.dtype), float(first)),
             low,
             high,
             code,

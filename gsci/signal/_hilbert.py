@@ -5,16 +5,10 @@ import numpy as np
 from gsci._lib._arrays import as_array
 from gsci._lib._compat import device, is_dask_namespace, is_numpy_namespace
 from gsci._lib._dispatch import fewer_elements, gsci_function
-from gsci._lib._fft import fft_module
+from gsci._lib._fft import PACKED_FROM, fft_module, packed_irfft, packed_rfft
 from gsci.signal._detrend import normalize_axis
-from gsci.signal._resampling._resample import (
-    PACKED_FROM,
-    packed_irfft,
-    packed_rfft,
-    resample_spectrum,
-    whole_last_axis,
-)
 from gsci.signal._resampling._resample import real_dtype as _transform_dtype
+from gsci.signal._resampling._resample import resample_spectrum, whole_last_axis
 
 
 def _analytic_gains(n, dtype, xp, dev):

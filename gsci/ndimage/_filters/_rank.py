@@ -9,7 +9,10 @@ an array of that dtype.
 Dtype rules, as SciPy's C code: a box minimum/maximum (``size``, or an
 all-True footprint) runs as 1-D passes that compare in float64 with a float64
 ``cval``; other footprints and the rank filters first cast ``cval`` to the
-input's dtype and select among the input's own values. Results are cast to
+input's dtype and select among the input's own values (bool as uint8); a
+non-flat ``structure`` (grey morphology) adds its values as SciPy's C code
+does, the first footprint element's in float64 and the others cast to the
+input's dtype first, and gives float64 results. Results are cast to
 the output dtype as SciPy's C casts do (`_support.cast`). Integers beyond
 2**53 stay exact (SciPy's C code rounds them through float64 on most paths).
 """
@@ -21,7 +24,7 @@ from collections.abc import Iterable
 
 import numpy as np
 
-from gsci._lib._arrays import as_array
+from gsci._lib._arrays import NUMPY, as_array
 from gsci._lib._boundary import CONSTANT, mode_code
 from gsci._lib._compat import device
 from gsci._lib._dispatch import fewer_elements, gsci_function
@@ -74,17 +77,24 @@ def _min_or_max_1d(input, size, axis, output, mode, cval, origin, minimum, xp, e
     return deliver(_box(input, passes, cval, minimum, out_dtype, xp, engine), output, xp)
 
 
-def _min_or_max(input, size, footprint, output, mode, cval, origin, axes, minimum, xp, engine):
+def min_or_max(input, size, footprint, output, mode, cval, origin, axes, minimum, xp, engine, structure=None):
+    """SciPy's ``_min_or_max_filter``: the minimum (maximum) filter, or with a non-flat ``structure``
+    (a host array) the minimum of ``input - structure`` (maximum of ``input + structure``) over the
+    footprint, each sum computed in float64 and cast to the input's dtype as SciPy's C code does."""
     if size is not None and footprint is not None:
         warn_at_caller("ignoring size because footprint is set")
+    if structure is not None:
+        structure = np.asarray(structure, dtype=np.float64)
+        if footprint is None:
+            footprint = np.ones(structure.shape, dtype=bool)
     if footprint is None:
         if size is None:
             raise RuntimeError("no footprint provided: give size or footprint")
     else:
         footprint = np.asarray(footprint, dtype=bool)  # a host array (host_operators)
-        if not footprint.any():
+        if not footprint.any():  # (SciPy crashes on an all-zero footprint with a structure)
             raise ValueError("All-zero footprint is not supported.")
-        if footprint.all():
+        if footprint.all() and structure is None:
             size, footprint = footprint.shape, None
     input = as_array(input, xp)
     _refuse_complex(input, xp)
@@ -100,13 +110,24 @@ def _min_or_max(input, size, footprint, output, mode, cval, origin, axes, minimu
                 passes.append((axis, operator.index(n), operator.index(o), mode_code(m)))
         result = _box(input, passes, cval, minimum, out_dtype, xp, engine)
     else:
+        given = footprint.shape
         footprint = _expand_footprint(footprint, axes, input.ndim)
         origins = _expand_origins(origin, axes, input.ndim, footprint.shape)
+        added = None if structure is None else _added(structure, given, footprint, minimum)
         if not isinstance(mode, str) and isinstance(mode, Iterable):
             raise RuntimeError(f"A sequence of modes is not supported for non-separable footprints: {mode=}")
         rank = "min" if minimum else "max"
-        result = _select(input, footprint, origins, mode_code(mode), cval, rank, out_dtype, xp, engine)
+        result = _select(input, footprint, origins, mode_code(mode), cval, rank, out_dtype, xp, engine, added)
     return deliver(result, output, xp)
+
+
+def _added(structure, given, footprint, minimum):
+    """The value each footprint element adds to its window values: the structure's, negated for the
+    minimum (as SciPy), in the footprint's C order."""
+    if structure.shape != given:  # (SciPy reads past a smaller structure)
+        raise RuntimeError(f"structure array has incorrect shape: {structure.shape=} but footprint's {given}")
+    added = np.reshape(structure, footprint.shape)[footprint]
+    return -added if minimum else added
 
 
 def _rank_filter(input, rank, size, footprint, output, mode, cval, origin, axes, operation, xp, engine):
@@ -127,7 +148,7 @@ def _rank_filter(input, rank, size, footprint, output, mode, cval, origin, axes,
     count = int(np.count_nonzero(footprint))
     rank = _rank_of(rank, count, operation)
     if rank == 0 or rank == count - 1:  # as SciPy: the minimum or maximum filter, separable for a box
-        return _min_or_max(input, None, footprint, output, mode, cval, origins, None, rank == 0, xp, engine)
+        return min_or_max(input, None, footprint, output, mode, cval, origins, None, rank == 0, xp, engine)
     out_dtype = output_dtype(output, input, xp, complex_output=False)
     if not isinstance(mode, str) and isinstance(mode, Iterable):
         raise RuntimeError(f"A sequence of modes is not supported by non-separable rank filters: {mode=}")
@@ -183,27 +204,41 @@ def _box_dtype(in_dtype, out_dtype, code, cval, xp):
     return xp.float64
 
 
-def _select(input, footprint, origins, code, cval, rank, out_dtype, xp, engine):
-    """The footprint filter in the input's own dtype (bool as uint8), ``cval`` cast to it first."""
+def _select(input, footprint, origins, code, cval, rank, out_dtype, xp, engine, added=None):
+    """The footprint filter in the input's own dtype (bool as uint8), ``cval`` cast to it first;
+    ``added``: the float64 values a non-flat structure adds per footprint element (min and max
+    only), the first in float64, the others cast to the input's dtype first (SciPy's C code)."""
     check_supported(input.dtype, "input", xp)
     if math.prod(input.shape) == 0:
         return xp.zeros(input.shape, dtype=out_dtype, device=device(input))
     own = xp.uint8 if xp.isdtype(input.dtype, "bool") else input.dtype
-    value = _as_input_value(cval, input.dtype)
+    value = _as_input_value(cval, own)  # (as SciPy's npy_bool, a bool cval of 3.7 is 3)
     before = tuple(f // 2 + o for f, o in zip(footprint.shape, origins, strict=True))
+    structure = None if added is None else (_as_input_values(added, own), float(added[0]))
     x = xp.astype(input, own, copy=False)
     with quiet_numpy():
-        return cast(engine.footprint_filter(x, footprint, before, code, value, rank, xp), out_dtype, xp)
+        result = engine.footprint_filter(x, footprint, before, code, value, rank, xp, structure)
+        return cast(result, out_dtype, xp)
+
+
+def _as_input_values(values, dtype):
+    """Float64 NumPy ``values`` as SciPy's C code casts them to ``dtype``'s NumPy dtype."""
+    with quiet_numpy():
+        return cast(np.asarray(values, dtype=np.float64), _numpy_dtype(dtype), NUMPY)
+
+
+def _numpy_dtype(dtype):
+    """The NumPy dtype of any library's ``dtype`` (or a NumPy scalar type)."""
+    try:
+        return np.dtype(dtype)
+    except TypeError:
+        return np.dtype(str(dtype).rpartition(".")[2])
 
 
 def _as_input_value(cval, dtype):
     """``cval`` as SciPy's C code casts it to the input's dtype, as a Python number."""
-    numpy_dtype = np.dtype(str(dtype).rpartition(".")[2])
-    from gsci._lib._arrays import NUMPY
-
-    with quiet_numpy():
-        value = cast(np.asarray(float(cval)), numpy_dtype, NUMPY)
-    return int(value) if numpy_dtype.kind in "biu" else float(value)
+    value = _as_input_values(float(cval), dtype)
+    return int(value) if value.dtype.kind in "biu" else float(value)
 
 
 def _refuse_complex(input, xp):
@@ -246,14 +281,14 @@ def _minimum_filter_kernel(
     input, size=None, footprint=None, output=None, mode="reflect", cval=0.0, origin=0, *, axes=None, xp
 ):
     """`minimum_filter` on the kernel path (the CUDA rank kernels)."""
-    return _min_or_max(input, size, footprint, output, mode, cval, origin, axes, True, xp, _rank_cuda)
+    return min_or_max(input, size, footprint, output, mode, cval, origin, axes, True, xp, _rank_cuda)
 
 
 def _maximum_filter_kernel(
     input, size=None, footprint=None, output=None, mode="reflect", cval=0.0, origin=0, *, axes=None, xp
 ):
     """`maximum_filter` on the kernel path (the CUDA rank kernels)."""
-    return _min_or_max(input, size, footprint, output, mode, cval, origin, axes, False, xp, _rank_cuda)
+    return min_or_max(input, size, footprint, output, mode, cval, origin, axes, False, xp, _rank_cuda)
 
 
 def _median_filter_kernel(
@@ -424,7 +459,7 @@ def minimum_filter(
            [1, 1, 0, 0],
            [1, 1, 3, 0]])
     """
-    return _min_or_max(input, size, footprint, output, mode, cval, origin, axes, True, xp, _rank_xp)
+    return min_or_max(input, size, footprint, output, mode, cval, origin, axes, True, xp, _rank_xp)
 
 
 @_declare(_maximum_filter_kernel, _SCIPY_IS_FASTER)
@@ -444,7 +479,7 @@ def maximum_filter(
            [2, 9, 9, 0],
            [5, 3, 9, 9]])
     """
-    return _min_or_max(input, size, footprint, output, mode, cval, origin, axes, False, xp, _rank_xp)
+    return min_or_max(input, size, footprint, output, mode, cval, origin, axes, False, xp, _rank_xp)
 
 
 @_declare(_median_filter_kernel)

@@ -41,8 +41,15 @@ def min_or_max_1d(x, axis, size, before, code, cval, minimum, xp):
     return valid(extended)
 
 
-def footprint_filter(x, footprint, before, code, cval, rank, xp):
-    """The ``rank``-th smallest value (or "min" / "max") over bool NumPy ``footprint`` (x's rank)."""
+def footprint_filter(x, footprint, before, code, cval, rank, xp, structure=None):
+    """The ``rank``-th smallest value (or "min" / "max") over bool NumPy ``footprint`` (x's rank).
+
+    ``structure`` (min and max only): ``(added, first)``, what a non-flat
+    structuring element adds to the window values as SciPy's C code adds it:
+    the first footprint element (C order) ``first`` in float64, each other one
+    its value in the NumPy array ``added`` of x's dtype, in x's dtype
+    (integers wrap around). The result is then float64.
+    """
     after = [f - 1 - b for f, b in zip(footprint.shape, before, strict=True)]
     if is_numpy_namespace(xp):
         from gsci.kernels import rank_cpu
@@ -51,13 +58,13 @@ def footprint_filter(x, footprint, before, code, cval, rank, xp):
             source_indices(np.arange(-b, n + a), n, code)
             for n, b, a in zip(x.shape, before, after, strict=True)
         ]
-        return rank_cpu.select(x, footprint, maps, cval, rank)
+        return rank_cpu.select(x, footprint, maps, cval, rank, structure)
     extended = x
     for axis in range(x.ndim):
         extended = extend(extended, axis, before[axis], after[axis], code, cval, xp)
-    valid = functools.partial(_valid_footprint, footprint=footprint, rank=rank)
+    valid = functools.partial(_valid_footprint, footprint=footprint, rank=rank, structure=structure)
     if is_dask_namespace(xp):
-        return _dask_valid(x, extended, before, after, valid)
+        return _dask_valid(x, extended, before, after, valid, None if structure is None else np.float64)
     return valid(extended)
 
 
@@ -86,29 +93,34 @@ def _valid_box(extended, axis, size, minimum):
     return pick(run[_along(axis, 0, n)], run[_along(axis, size - span, size - span + n)])
 
 
-def _valid_footprint(extended, footprint, rank):
+def _valid_footprint(extended, footprint, rank, structure=None):
     """The footprint filter where the window fits in ``extended``."""
     xp = array_namespace(extended)
     if is_numpy_namespace(xp):  # Dask's NumPy blocks
         from gsci.kernels import rank_cpu
 
-        return rank_cpu.select(
-            extended, footprint, [np.arange(n, dtype=np.int64) for n in extended.shape], 0, rank
-        )
+        every = [np.arange(n, dtype=np.int64) for n in extended.shape]
+        return rank_cpu.select(extended, footprint, every, 0, rank, structure)
     out_shape = tuple(e - f + 1 for e, f in zip(extended.shape, footprint.shape, strict=True))
     points = [tuple(int(o) for o in p) for p in np.argwhere(footprint)]
-    if rank in ("min", "max"):
-        pick = xp.minimum if rank == "min" else xp.maximum
-        out = _shifted(extended, points[0], out_shape)
-        if is_numpy_namespace(xp):  # NumPy: one output array updated in place, no temporary per point
-            out = out.copy()
-            for point in points[1:]:
-                pick(out, _shifted(extended, point, out_shape), out=out)
-            return out
-        for point in points[1:]:
-            out = pick(out, _shifted(extended, point, out_shape))
-        return out
-    return _sorted_by_slabs(extended, points, out_shape, rank, xp)
+    if rank not in ("min", "max"):
+        return _sorted_by_slabs(extended, points, out_shape, rank, xp)
+    pick = xp.minimum if rank == "min" else xp.maximum
+    out = _structured(_shifted(extended, points[0], out_shape), 0, structure, xp)
+    for p, point in enumerate(points[1:], start=1):
+        out = pick(out, _structured(_shifted(extended, point, out_shape), p, structure, xp))
+    return out
+
+
+def _structured(values, p, structure, xp):
+    """The window values of footprint element ``p`` plus a structure's, as SciPy's C code adds them:
+    the first element's in float64, the others' in the values' own dtype; ``values`` if flat."""
+    if structure is None:
+        return values
+    added, first = structure
+    if p == 0:
+        return xp.astype(values, xp.float64) + first
+    return xp.astype(values + added[p].item(), xp.float64)
 
 
 def _shifted(extended, point, shape, axis=0, start=0, stop=None):
@@ -143,10 +155,11 @@ def _sorted_by_slabs(extended, points, out_shape, rank, xp):
     return out
 
 
-def _dask_valid(x, extended, before, after, valid):
-    """``valid`` on each block of the extended Dask array with its neighbours' margins; x's chunks."""
+def _dask_valid(x, extended, before, after, valid, dtype=None):
+    """``valid`` on each block of the extended Dask array with its neighbours' margins; x's chunks
+    (and dtype, unless given)."""
     margins = {axis: (b, a) for axis, (b, a) in enumerate(zip(before, after, strict=True)) if b or a}
-    return on_dask_blocks(functools.partial(_quietly, valid=valid), x, extended, margins)
+    return on_dask_blocks(functools.partial(_quietly, valid=valid), x, extended, margins, dtype=dtype)
 
 
 def _quietly(block, valid):

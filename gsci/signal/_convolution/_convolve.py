@@ -29,7 +29,12 @@ from gsci._lib._compat import (
 from gsci._lib._dispatch import gsci_function
 from gsci._lib._overlap import on_dask_blocks
 from gsci.ndimage._filters._support import cast
-from gsci.signal._convolution._fftconvolve import _extended_precision, _overlap_add_block_fft, fftconvolve
+from gsci.signal._convolution._fftconvolve import (
+    _extended_precision,
+    _overlap_add_block_fft,
+    fftconvolve,
+    inputs_swap_needed,
+)
 
 _MODES = ("full", "same", "valid")
 _METHODS = ("auto", "direct", "fft")
@@ -278,20 +283,6 @@ def _check_mode_and_method(mode, method):
         raise ValueError(f"Acceptable mode flags are 'valid', 'same', or 'full'; got {mode=}")
     if method not in _METHODS:
         raise ValueError(f"Acceptable method flags are 'auto', 'direct', or 'fft'; got {method=}")
-
-
-def inputs_swap_needed(mode, shape1, shape2):
-    """SciPy's rule: 'valid' takes the larger input first; neither larger in every axis is an error."""
-    if mode != "valid" or not shape1:
-        return False
-    in1_larger = all(a >= b for a, b in zip(shape1, shape2, strict=True))
-    in2_larger = all(b >= a for a, b in zip(shape1, shape2, strict=True))
-    if not (in1_larger or in2_larger):
-        raise ValueError(
-            "For 'valid' mode, one must be at least as large as the other in every dimension; "
-            f"got shapes {shape1} and {shape2}"
-        )
-    return not in1_larger
 
 
 def _conj(x, xp):

@@ -116,7 +116,7 @@ def _fftconvolve(in1, in2, mode, axes, xp, scipy_function):
     if mode not in _MODES:
         raise ValueError(f"acceptable mode flags are 'valid', 'same', or 'full'; got {mode=}")
     axes = _convolved_axes(in1.shape, in2.shape, axes)
-    if _inputs_swap_needed(mode, in1.shape, in2.shape, axes):
+    if inputs_swap_needed(mode, in1.shape, in2.shape, axes):
         in1, in2 = in2, in1  # convolution commutes; 'valid' slices with the larger input first
     if is_dask_namespace(xp) and len(axes) == in1.ndim:  # every axis convolved (none broadcast)
         from gsci.signal._convolution._convolve import dask_fft_convolution
@@ -163,15 +163,19 @@ def _as_axis_list(axes, ndim):
     return axes
 
 
-def _inputs_swap_needed(mode, shape1, shape2, axes):
+def inputs_swap_needed(mode, shape1, shape2, axes=None):
+    """SciPy's rule: 'valid' takes the larger input first (compared over ``axes``, default all);
+    neither larger in every axis is an error."""
     if mode != "valid":
         return False
+    axes = range(len(shape1)) if axes is None else axes
     in1_larger = all(shape1[a] >= shape2[a] for a in axes)
     in2_larger = all(shape2[a] >= shape1[a] for a in axes)
     if not (in1_larger or in2_larger):
+        over = "" if len(axes) == len(shape1) else f" over axes {axes}"
         raise ValueError(
             "For 'valid' mode, one must be at least as large as the other in every dimension; "
-            f"got shapes {shape1} and {shape2} over axes {axes}"
+            f"got shapes {shape1} and {shape2}{over}"
         )
     return not in1_larger
 

@@ -1,0 +1,1 @@
+"""Labelling and per-label measurements."""
