@@ -42,8 +42,6 @@ __all__, __getattr__, __dir__ = lazy_exports(
             "fourier_ellipsoid",
             "fourier_shift",
         ),
-        # morphology, labels, measurements, distance transforms (issue 11): each line is uncommented by
-        # the one who writes its module
         "gsci.ndimage._morphology._structure": ("generate_binary_structure", "iterate_structure"),
         "gsci.ndimage._morphology._binary": (
             "binary_erosion",
