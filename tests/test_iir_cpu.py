@@ -99,8 +99,10 @@ def test_complex_matches_scipy(dtype):
     zi = np.zeros((3, 2, 2), dtype)
     expected_y, expected_zf = scipy.signal.sosfilt(sos, x, zi=zi)
     y, zf = _sosfilt(sos, x, zi)
-    _assert_close(y, expected_y)
-    _assert_close(zf, expected_zf)
+    # complex products round in more steps (and a compiled specialization may fuse them differently):
+    # seen 11 ulps of the output's scale after 100 samples of this growing filter
+    _assert_close(y, expected_y, ulps=32)
+    _assert_close(zf, expected_zf, ulps=32)
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
