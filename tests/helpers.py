@@ -179,3 +179,32 @@ def run_in_simulator(script):
         [sys.executable, "-c", script], env=environment, capture_output=True, text=True, timeout=300
     )
     assert run.returncode == 0, run.stdout + run.stderr
+
+
+def require_ptx_compiler():
+    """Skip unless numba's real CUDA target is here (``compile_ptx`` needs it; the simulator replaces it)."""
+    import pytest
+
+    pytest.importorskip("numba.cuda")
+    from numba.core import config
+
+    if config.ENABLE_CUDASIM:
+        pytest.skip("compile_ptx needs numba's real CUDA target, not the simulator")
+
+
+def assert_kernel_ptx(ptx, return_type, cc):
+    """``ptx`` is a kernel (returns nothing) compiled for compute capability ``cc``."""
+    from numba import types
+
+    assert return_type == types.void
+    assert f".target sm_{cc[0]}{cc[1]}" in ptx
+
+
+def kernel_ptx(source, signature, cc):
+    """The kernel ``source`` compiled to PTX for ``signature`` and compute capability ``cc``, checked."""
+    require_ptx_compiler()
+    from numba import cuda
+
+    ptx, return_type = cuda.compile_ptx(source, signature, cc=cc)
+    assert_kernel_ptx(ptx, return_type, cc)
+    return ptx

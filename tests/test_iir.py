@@ -8,9 +8,11 @@ import pytest
 import scipy.signal
 from helpers import (
     Library,
+    assert_kernel_ptx,
     assert_matches,
     forbid_dask_compute,
     longest_task_axis,
+    require_ptx_compiler,
     run_in_simulator,
     to_numpy,
 )
@@ -362,18 +364,11 @@ def test_kernel_in_simulator_matches_scipy():
 @pytest.mark.parametrize("cc", [(8, 0), (9, 0)])
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
 def test_kernel_compiles_to_ptx(dtype, cc):
-    pytest.importorskip("numba.cuda")
-    from numba.core import config
-
-    if config.ENABLE_CUDASIM:
-        pytest.skip("compile_ptx needs numba's real CUDA target, not the simulator")
-    from numba import types
-
+    require_ptx_compiler()
     from gsci.kernels import iir
 
     ptx, return_type = iir.ptx(dtype, cc)
-    assert return_type == types.void
-    assert f".target sm_{cc[0]}{cc[1]}" in ptx
+    assert_kernel_ptx(ptx, return_type, cc)
     assert ".local" in ptx  # the cascade's state lives in a per-thread local array
 
 

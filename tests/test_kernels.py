@@ -9,7 +9,14 @@ import numpy as np
 import pytest
 import scipy.ndimage
 import scipy.signal
-from helpers import Library, assert_matches, run_in_simulator
+from helpers import (
+    Library,
+    assert_kernel_ptx,
+    assert_matches,
+    kernel_ptx,
+    require_ptx_compiler,
+    run_in_simulator,
+)
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -100,10 +107,7 @@ def _in_simulator():
 @pytest.mark.parametrize("cc", [(8, 0), (9, 0)])
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
 def test_kernels_compile_to_ptx(dtype, cc, mode):
-    pytest.importorskip("numba.cuda")
-    if _in_simulator():
-        pytest.skip("compile_ptx needs numba's real CUDA target, not the simulator")
-    from numba import cuda, types
+    from numba import types
 
     from gsci.kernels import stencil
 
@@ -119,9 +123,7 @@ def test_kernels_compile_to_ptx(dtype, cc, mode):
         types.boolean,
     )
     assert mode in stencil.MODES
-    ptx, return_type = cuda.compile_ptx(stencil.correlate1d_source(mode), signature, cc=cc)
-    assert return_type == types.void
-    assert f".target sm_{cc[0]}{cc[1]}" in ptx
+    ptx = kernel_ptx(stencil.correlate1d_source(mode), signature, cc)
     assert "mul.wide" in ptx or ".s64" in ptx  # 64-bit index arithmetic
 
 
@@ -299,17 +301,12 @@ IIR_KERNELS = ("sections_df2t_chunks", "chunk_final_states", "chunk_carries")  #
 @pytest.mark.parametrize("cc", [(8, 0), (9, 0)])
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
 def test_iir_kernels_compile_to_ptx(dtype, cc, kernel):
-    pytest.importorskip("numba.cuda")
-    if _in_simulator():
-        pytest.skip("compile_ptx needs numba's real CUDA target, not the simulator")
-    from numba import types
-
+    require_ptx_compiler()
     from gsci.kernels import iir
 
     assert set(iir.KERNELS) == set(IIR_KERNELS)
     ptx, return_type = iir.ptx(dtype, cc, kernel)
-    assert return_type == types.void
-    assert f".target sm_{cc[0]}{cc[1]}" in ptx
+    assert_kernel_ptx(ptx, return_type, cc)
     assert ".local" in ptx  # the cascade's state (or the carry's row of A) lives in a local array
     assert "mul.wide" in ptx or ".s64" in ptx  # 64-bit index arithmetic
     if dtype == "float32":

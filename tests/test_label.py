@@ -5,7 +5,7 @@ import textwrap
 import numpy as np
 import pytest
 import scipy.ndimage
-from helpers import Library, assert_matches, run_in_simulator, to_numpy
+from helpers import Library, assert_matches, kernel_ptx, run_in_simulator, to_numpy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -257,11 +257,8 @@ def test_kernels_in_simulator_match_scipy():
 @pytest.mark.parametrize("index", ["int32", "int64"])
 @pytest.mark.parametrize("cc", [(8, 0), (9, 0)])
 def test_union_find_kernels_compile_to_ptx(cc, index):
-    from numba import cuda, types
-    from numba.core import config
+    from numba import types
 
-    if config.ENABLE_CUDASIM:
-        pytest.skip("compile_ptx needs numba's real CUDA target, not the simulator")
     from gsci.kernels import label as kernels
 
     item = getattr(types, index)
@@ -271,9 +268,7 @@ def test_union_find_kernels_compile_to_ptx(cc, index):
         (kernels.compress_source, (item[::1], types.int64)),
     ]
     for source, signature in signatures:
-        ptx, return_type = cuda.compile_ptx(source, signature, cc=cc)
-        assert return_type == types.void
-        assert f".target sm_{cc[0]}{cc[1]}" in ptx
+        kernel_ptx(source, signature, cc)
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,15 @@ import warnings
 import numpy as np
 import pytest
 import scipy.ndimage
-from helpers import Library, assert_matches, compiled, forbid_dask_compute, run_in_simulator, to_numpy
+from helpers import (
+    Library,
+    assert_matches,
+    compiled,
+    forbid_dask_compute,
+    kernel_ptx,
+    run_in_simulator,
+    to_numpy,
+)
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -597,36 +605,22 @@ def test_kernels_in_simulator_match_scipy():
     run_in_simulator(SIMULATOR_SCRIPT)
 
 
-def _in_simulator():
-    from numba.core import config
-
-    return config.ENABLE_CUDASIM
-
-
 @pytest.mark.parametrize("mode", range(5))  # gsci._lib._boundary's codes
 @pytest.mark.parametrize("cc", [(8, 0), (9, 0)])
 def test_selection_kernel_compiles_to_ptx(cc, mode):
-    pytest.importorskip("numba.cuda")
-    if _in_simulator():
-        pytest.skip("compile_ptx needs numba's real CUDA target, not the simulator")
-    from numba import cuda, types
+    from numba import types
 
     from gsci.kernels import rank
 
     item = types.float64
     signature = (item[::1], types.int64[::1], types.int64[::1], item[::1], item, types.int64)
-    ptx, return_type = cuda.compile_ptx(rank.select_source(mode, "float64"), signature, cc=cc)
-    assert return_type == types.void
-    assert f".target sm_{cc[0]}{cc[1]}" in ptx
+    kernel_ptx(rank.select_source(mode, "float64"), signature, cc)
 
 
 @pytest.mark.parametrize("dtype", ["float32", "uint8"])
 @pytest.mark.parametrize("cc", [(8, 0), (9, 0)])
 def test_min_max_kernel_compiles_to_ptx(cc, dtype):
-    pytest.importorskip("numba.cuda")
-    if _in_simulator():
-        pytest.skip("compile_ptx needs numba's real CUDA target, not the simulator")
-    from numba import cuda, types
+    from numba import types
 
     from gsci.kernels import rank
 
@@ -634,9 +628,7 @@ def test_min_max_kernel_compiles_to_ptx(cc, dtype):
     for out in (item, types.float64):  # flat, and a non-flat structure's float64 result
         signature = (item[::1], types.int64[::1], types.int64[::1], item[::1], out[::1], item)
         signature += (types.float64, types.boolean)
-        ptx, return_type = cuda.compile_ptx(rank.extreme_source(4), signature, cc=cc)
-        assert return_type == types.void
-        assert f".target sm_{cc[0]}{cc[1]}" in ptx
+        kernel_ptx(rank.extreme_source(4), signature, cc)
 
 
 GPU_LIBRARIES = [

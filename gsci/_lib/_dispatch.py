@@ -46,7 +46,8 @@ class Declaration:
     operators : small operator parameters (filter coefficients, windows,
         weights): arrays of the data's library, or NumPy arrays and
         sequences, which move to the data's namespace and device.
-    kernel : implementation launching CUDA kernels, same signature as native.
+    kernel : implementation launching CUDA kernels, same signature as native
+        (made from the native function where it takes an ``engine``; see `gsci_function`).
     scipy_for : libraries whose "auto" path on the CPU is SciPy, each with the
         reason.
     scipy_when : a `fewer_elements` (or kin): NumPy data arrays (or None)
@@ -110,6 +111,7 @@ def gsci_function(
     *,
     operators=(),
     kernel=None,
+    kernel_engine=None,
     scipy_for=None,
     scipy_when=None,
     torch_as_numpy=False,
@@ -118,7 +120,10 @@ def gsci_function(
     """Make ``native`` (SciPy's signature plus keyword-only ``xp``) a public function.
 
     ``arrays``, ``operators`` and ``host_operators`` name the parameters that
-    may hold arrays (see `Declaration`).
+    may hold arrays (see `Declaration`). A native function whose core comes
+    from an engine takes it as a keyword-only ``engine`` (its default: the
+    native engine); ``kernel_engine`` is the one the kernel path passes (the
+    CUDA kernels), in place of a separate ``kernel`` function.
     """
 
     def decorate(native):
@@ -127,7 +132,7 @@ def gsci_function(
             native.__name__,
             tuple(arrays),
             native,
-            kernel,
+            kernel if kernel_engine is None else functools.partial(native, engine=kernel_engine),
             scipy_for or {},
             tuple(operators),
             scipy_when,
@@ -136,7 +141,7 @@ def gsci_function(
         )
         signature = inspect.signature(native)
         public_signature = signature.replace(
-            parameters=[p for p in signature.parameters.values() if p.name != "xp"]
+            parameters=[p for p in signature.parameters.values() if p.name not in ("xp", "engine")]
         )
         public = functools.wraps(native)(_wrapper(declaration, public_signature))
         public.__signature__ = public_signature

@@ -267,70 +267,12 @@ def _expand_origins(origin, axes, ndim, shape):
     return [operator.index(o) for o in origins]
 
 
-def _minimum_filter1d_kernel(input, size, axis=-1, output=None, mode="reflect", cval=0.0, origin=0, *, xp):
-    """`minimum_filter1d` on the kernel path (the CUDA rank kernels)."""
-    return _min_or_max_1d(input, size, axis, output, mode, cval, origin, True, xp, _rank_cuda)
-
-
-def _maximum_filter1d_kernel(input, size, axis=-1, output=None, mode="reflect", cval=0.0, origin=0, *, xp):
-    """`maximum_filter1d` on the kernel path (the CUDA rank kernels)."""
-    return _min_or_max_1d(input, size, axis, output, mode, cval, origin, False, xp, _rank_cuda)
-
-
-def _minimum_filter_kernel(
-    input, size=None, footprint=None, output=None, mode="reflect", cval=0.0, origin=0, *, axes=None, xp
-):
-    """`minimum_filter` on the kernel path (the CUDA rank kernels)."""
-    return min_or_max(input, size, footprint, output, mode, cval, origin, axes, True, xp, _rank_cuda)
-
-
-def _maximum_filter_kernel(
-    input, size=None, footprint=None, output=None, mode="reflect", cval=0.0, origin=0, *, axes=None, xp
-):
-    """`maximum_filter` on the kernel path (the CUDA rank kernels)."""
-    return min_or_max(input, size, footprint, output, mode, cval, origin, axes, False, xp, _rank_cuda)
-
-
-def _median_filter_kernel(
-    input, size=None, footprint=None, output=None, mode="reflect", cval=0.0, origin=0, *, axes=None, xp
-):
-    """`median_filter` on the kernel path (the CUDA rank kernels)."""
-    return _rank_filter(input, 0, size, footprint, output, mode, cval, origin, axes, "median", xp, _rank_cuda)
-
-
-def _rank_filter_kernel(
-    input, rank, size=None, footprint=None, output=None, mode="reflect", cval=0.0, origin=0, *, axes=None, xp
-):
-    """`rank_filter` on the kernel path (the CUDA rank kernels)."""
-    arguments = (size, footprint, output, mode, cval, origin, axes)
-    return _rank_filter(input, operator.index(rank), *arguments, "rank", xp, _rank_cuda)
-
-
-def _percentile_filter_kernel(
-    input,
-    percentile,
-    size=None,
-    footprint=None,
-    output=None,
-    mode="reflect",
-    cval=0.0,
-    origin=0,
-    *,
-    axes=None,
-    xp,
-):
-    """`percentile_filter` on the kernel path (the CUDA rank kernels)."""
-    return _rank_filter(
-        input, percentile, size, footprint, output, mode, cval, origin, axes, "percentile", xp, _rank_cuda
-    )
-
-
-def _declare(kernel, scipy_when=_SCIPY_SELECTS_FASTER):
+def _declare(scipy_when=_SCIPY_SELECTS_FASTER):
     return gsci_function(
         "ndimage",
         arrays=("input", "output"),
         host_operators=("footprint",),
-        kernel=kernel,
+        kernel_engine=_rank_cuda,
         scipy_when=scipy_when,
         torch_as_numpy=True,
     )
@@ -339,11 +281,13 @@ def _declare(kernel, scipy_when=_SCIPY_SELECTS_FASTER):
 @gsci_function(
     "ndimage",
     arrays=("input", "output"),
-    kernel=_minimum_filter1d_kernel,
+    kernel_engine=_rank_cuda,
     scipy_when=_SCIPY_IS_FASTER,
     torch_as_numpy=True,
 )
-def minimum_filter1d(input, size, axis=-1, output=None, mode="reflect", cval=0.0, origin=0, *, xp):
+def minimum_filter1d(
+    input, size, axis=-1, output=None, mode="reflect", cval=0.0, origin=0, *, xp, engine=_rank_xp
+):
     """Calculate a 1-D minimum filter along the given axis.
 
     Parameters
@@ -384,17 +328,19 @@ def minimum_filter1d(input, size, axis=-1, output=None, mode="reflect", cval=0.0
     >>> minimum_filter1d(np.array([2, 8, 0, 4, 1, 9, 9, 0]), size=3)
     array([2, 0, 0, 0, 1, 1, 0, 0])
     """
-    return _min_or_max_1d(input, size, axis, output, mode, cval, origin, True, xp, _rank_xp)
+    return _min_or_max_1d(input, size, axis, output, mode, cval, origin, True, xp, engine)
 
 
 @gsci_function(
     "ndimage",
     arrays=("input", "output"),
-    kernel=_maximum_filter1d_kernel,
+    kernel_engine=_rank_cuda,
     scipy_when=_SCIPY_IS_FASTER,
     torch_as_numpy=True,
 )
-def maximum_filter1d(input, size, axis=-1, output=None, mode="reflect", cval=0.0, origin=0, *, xp):
+def maximum_filter1d(
+    input, size, axis=-1, output=None, mode="reflect", cval=0.0, origin=0, *, xp, engine=_rank_xp
+):
     """Calculate a 1-D maximum filter along the given axis.
 
     Parameters and results as `minimum_filter1d`, with the maximum.
@@ -406,12 +352,22 @@ def maximum_filter1d(input, size, axis=-1, output=None, mode="reflect", cval=0.0
     >>> maximum_filter1d(np.array([2, 8, 0, 4, 1, 9, 9, 0]), size=3)
     array([8, 8, 8, 4, 9, 9, 9, 9])
     """
-    return _min_or_max_1d(input, size, axis, output, mode, cval, origin, False, xp, _rank_xp)
+    return _min_or_max_1d(input, size, axis, output, mode, cval, origin, False, xp, engine)
 
 
-@_declare(_minimum_filter_kernel, _SCIPY_IS_FASTER)
+@_declare(_SCIPY_IS_FASTER)
 def minimum_filter(
-    input, size=None, footprint=None, output=None, mode="reflect", cval=0.0, origin=0, *, axes=None, xp
+    input,
+    size=None,
+    footprint=None,
+    output=None,
+    mode="reflect",
+    cval=0.0,
+    origin=0,
+    *,
+    axes=None,
+    xp,
+    engine=_rank_xp,
 ):
     """Calculate a multidimensional minimum filter.
 
@@ -459,12 +415,22 @@ def minimum_filter(
            [1, 1, 0, 0],
            [1, 1, 3, 0]])
     """
-    return min_or_max(input, size, footprint, output, mode, cval, origin, axes, True, xp, _rank_xp)
+    return min_or_max(input, size, footprint, output, mode, cval, origin, axes, True, xp, engine)
 
 
-@_declare(_maximum_filter_kernel, _SCIPY_IS_FASTER)
+@_declare(_SCIPY_IS_FASTER)
 def maximum_filter(
-    input, size=None, footprint=None, output=None, mode="reflect", cval=0.0, origin=0, *, axes=None, xp
+    input,
+    size=None,
+    footprint=None,
+    output=None,
+    mode="reflect",
+    cval=0.0,
+    origin=0,
+    *,
+    axes=None,
+    xp,
+    engine=_rank_xp,
 ):
     """Calculate a multidimensional maximum filter.
 
@@ -479,12 +445,22 @@ def maximum_filter(
            [2, 9, 9, 0],
            [5, 3, 9, 9]])
     """
-    return min_or_max(input, size, footprint, output, mode, cval, origin, axes, False, xp, _rank_xp)
+    return min_or_max(input, size, footprint, output, mode, cval, origin, axes, False, xp, engine)
 
 
-@_declare(_median_filter_kernel)
+@_declare()
 def median_filter(
-    input, size=None, footprint=None, output=None, mode="reflect", cval=0.0, origin=0, *, axes=None, xp
+    input,
+    size=None,
+    footprint=None,
+    output=None,
+    mode="reflect",
+    cval=0.0,
+    origin=0,
+    *,
+    axes=None,
+    xp,
+    engine=_rank_xp,
 ):
     """Calculate a multidimensional median filter.
 
@@ -524,12 +500,23 @@ def median_filter(
            [3, 5, 6, 4],
            [5, 5, 6, 6]])
     """
-    return _rank_filter(input, 0, size, footprint, output, mode, cval, origin, axes, "median", xp, _rank_xp)
+    return _rank_filter(input, 0, size, footprint, output, mode, cval, origin, axes, "median", xp, engine)
 
 
-@_declare(_rank_filter_kernel)
+@_declare()
 def rank_filter(
-    input, rank, size=None, footprint=None, output=None, mode="reflect", cval=0.0, origin=0, *, axes=None, xp
+    input,
+    rank,
+    size=None,
+    footprint=None,
+    output=None,
+    mode="reflect",
+    cval=0.0,
+    origin=0,
+    *,
+    axes=None,
+    xp,
+    engine=_rank_xp,
 ):
     """Calculate a multidimensional rank filter.
 
@@ -562,10 +549,10 @@ def rank_filter(
            [5, 5, 6, 6]])
     """
     rank = operator.index(rank)
-    return _rank_filter(input, rank, size, footprint, output, mode, cval, origin, axes, "rank", xp, _rank_xp)
+    return _rank_filter(input, rank, size, footprint, output, mode, cval, origin, axes, "rank", xp, engine)
 
 
-@_declare(_percentile_filter_kernel)
+@_declare()
 def percentile_filter(
     input,
     percentile,
@@ -578,6 +565,7 @@ def percentile_filter(
     *,
     axes=None,
     xp,
+    engine=_rank_xp,
 ):
     """Calculate a multidimensional percentile filter.
 
@@ -610,5 +598,5 @@ def percentile_filter(
            [1, 3, 3, 0]])
     """
     return _rank_filter(
-        input, percentile, size, footprint, output, mode, cval, origin, axes, "percentile", xp, _rank_xp
+        input, percentile, size, footprint, output, mode, cval, origin, axes, "percentile", xp, engine
     )

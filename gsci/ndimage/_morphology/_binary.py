@@ -177,110 +177,18 @@ def _fill_holes(input, structure, output, origin, axes, xp, engine):
     return _returned_only_if_new(~reached, output_array, xp)
 
 
-def _declare(kernel, host_operators=("structure",), arrays=("input", "mask", "output")):
+def _declare(host_operators=("structure",), arrays=("input", "mask", "output")):
     return gsci_function(
         "ndimage",
         arrays=arrays,
         host_operators=host_operators,
-        kernel=kernel,
+        kernel_engine=_binary_cuda,
         scipy_when=_SCIPY_IS_FASTER,
         torch_as_numpy=True,
     )
 
 
-def _binary_erosion_kernel(
-    input,
-    structure=None,
-    iterations=1,
-    mask=None,
-    output=None,
-    border_value=0,
-    origin=0,
-    brute_force=False,
-    *,
-    axes=None,
-    xp,
-):
-    """`binary_erosion` on the kernel path (the CUDA morphology kernel)."""
-    arguments = (iterations, mask, output, border_value, origin, brute_force, axes)
-    return _erosion(input, structure, *arguments, False, xp, _binary_cuda)
-
-
-def _binary_dilation_kernel(
-    input,
-    structure=None,
-    iterations=1,
-    mask=None,
-    output=None,
-    border_value=0,
-    origin=0,
-    brute_force=False,
-    *,
-    axes=None,
-    xp,
-):
-    """`binary_dilation` on the kernel path (the CUDA morphology kernel)."""
-    arguments = (iterations, mask, output, border_value, origin, brute_force, axes)
-    return _erosion(input, structure, *arguments, True, xp, _binary_cuda)
-
-
-def _binary_opening_kernel(
-    input,
-    structure=None,
-    iterations=1,
-    output=None,
-    origin=0,
-    mask=None,
-    border_value=0,
-    brute_force=False,
-    *,
-    axes=None,
-    xp,
-):
-    """`binary_opening` on the kernel path (the CUDA morphology kernel)."""
-    arguments = (iterations, output, origin, mask, border_value, brute_force, axes)
-    return _opening(input, structure, *arguments, xp, _binary_cuda, False)
-
-
-def _binary_closing_kernel(
-    input,
-    structure=None,
-    iterations=1,
-    output=None,
-    origin=0,
-    mask=None,
-    border_value=0,
-    brute_force=False,
-    *,
-    axes=None,
-    xp,
-):
-    """`binary_closing` on the kernel path (the CUDA morphology kernel)."""
-    arguments = (iterations, output, origin, mask, border_value, brute_force, axes)
-    return _opening(input, structure, *arguments, xp, _binary_cuda, True)
-
-
-def _binary_hit_or_miss_kernel(
-    input, structure1=None, structure2=None, output=None, origin1=0, origin2=None, *, axes=None, xp
-):
-    """`binary_hit_or_miss` on the kernel path (the CUDA morphology kernel)."""
-    return _hit_or_miss(input, structure1, structure2, output, origin1, origin2, axes, xp, _binary_cuda)
-
-
-def _binary_propagation_kernel(
-    input, structure=None, mask=None, output=None, border_value=0, origin=0, *, axes=None, xp
-):
-    """`binary_propagation` on the kernel path (the CUDA morphology kernel)."""
-    arguments = (-1, mask, output, border_value, origin, False, axes)
-    return _erosion(input, structure, *arguments, True, xp, _binary_cuda)
-
-
-def _binary_fill_holes_kernel(input, structure=None, output=None, origin=0, *, axes=None, xp):
-    """`binary_fill_holes` on the kernel path (the CUDA morphology kernel)."""
-    return _fill_holes(input, structure, output, origin, axes, xp, _binary_cuda)
-
-
-@_declare(_binary_erosion_kernel)
+@_declare()
 def binary_erosion(
     input,
     structure=None,
@@ -293,6 +201,7 @@ def binary_erosion(
     *,
     axes=None,
     xp,
+    engine=_binary_xp,
 ):
     """Multidimensional binary erosion with a given structuring element.
 
@@ -354,10 +263,10 @@ def binary_erosion(
            [0, 0, 0, 0, 0]])
     """
     arguments = (iterations, mask, output, border_value, origin, brute_force, axes)
-    return _erosion(input, structure, *arguments, False, xp, _binary_xp)
+    return _erosion(input, structure, *arguments, False, xp, engine)
 
 
-@_declare(_binary_dilation_kernel)
+@_declare()
 def binary_dilation(
     input,
     structure=None,
@@ -370,6 +279,7 @@ def binary_dilation(
     *,
     axes=None,
     xp,
+    engine=_binary_xp,
 ):
     """Multidimensional binary dilation with the given structuring element.
 
@@ -384,10 +294,10 @@ def binary_dilation(
     array([1, 1, 1, 1, 1, 0])
     """
     arguments = (iterations, mask, output, border_value, origin, brute_force, axes)
-    return _erosion(input, structure, *arguments, True, xp, _binary_xp)
+    return _erosion(input, structure, *arguments, True, xp, engine)
 
 
-@_declare(_binary_opening_kernel)
+@_declare()
 def binary_opening(
     input,
     structure=None,
@@ -400,6 +310,7 @@ def binary_opening(
     *,
     axes=None,
     xp,
+    engine=_binary_xp,
 ):
     """Multidimensional binary opening: the dilation of the erosion, by the same structure.
 
@@ -413,10 +324,10 @@ def binary_opening(
     array([0, 1, 1, 1, 0, 0, 0])
     """
     arguments = (iterations, output, origin, mask, border_value, brute_force, axes)
-    return _opening(input, structure, *arguments, xp, _binary_xp, False)
+    return _opening(input, structure, *arguments, xp, engine, False)
 
 
-@_declare(_binary_closing_kernel)
+@_declare()
 def binary_closing(
     input,
     structure=None,
@@ -429,6 +340,7 @@ def binary_closing(
     *,
     axes=None,
     xp,
+    engine=_binary_xp,
 ):
     """Multidimensional binary closing: the erosion of the dilation, by the same structure.
 
@@ -442,12 +354,21 @@ def binary_closing(
     array([0, 1, 1, 1, 1, 1, 0])
     """
     arguments = (iterations, output, origin, mask, border_value, brute_force, axes)
-    return _opening(input, structure, *arguments, xp, _binary_xp, True)
+    return _opening(input, structure, *arguments, xp, engine, True)
 
 
-@_declare(_binary_hit_or_miss_kernel, host_operators=("structure1", "structure2"), arrays=("input", "output"))
+@_declare(host_operators=("structure1", "structure2"), arrays=("input", "output"))
 def binary_hit_or_miss(
-    input, structure1=None, structure2=None, output=None, origin1=0, origin2=None, *, axes=None, xp
+    input,
+    structure1=None,
+    structure2=None,
+    output=None,
+    origin1=0,
+    origin2=None,
+    *,
+    axes=None,
+    xp,
+    engine=_binary_xp,
 ):
     """Multidimensional binary hit-or-miss transform.
 
@@ -479,12 +400,21 @@ def binary_hit_or_miss(
     >>> binary_hit_or_miss(np.array([0, 1, 0, 1, 1, 0]), [1], [1, 0, 1]).astype(int)
     array([0, 1, 0, 0, 0, 0])
     """
-    return _hit_or_miss(input, structure1, structure2, output, origin1, origin2, axes, xp, _binary_xp)
+    return _hit_or_miss(input, structure1, structure2, output, origin1, origin2, axes, xp, engine)
 
 
-@_declare(_binary_propagation_kernel)
+@_declare()
 def binary_propagation(
-    input, structure=None, mask=None, output=None, border_value=0, origin=0, *, axes=None, xp
+    input,
+    structure=None,
+    mask=None,
+    output=None,
+    border_value=0,
+    origin=0,
+    *,
+    axes=None,
+    xp,
+    engine=_binary_xp,
 ):
     """Multidimensional binary propagation: dilation inside `mask` until nothing changes.
 
@@ -499,11 +429,11 @@ def binary_propagation(
     array([1, 1, 1, 0, 0, 0])
     """
     arguments = (-1, mask, output, border_value, origin, False, axes)
-    return _erosion(input, structure, *arguments, True, xp, _binary_xp)
+    return _erosion(input, structure, *arguments, True, xp, engine)
 
 
-@_declare(_binary_fill_holes_kernel, arrays=("input", "output"))
-def binary_fill_holes(input, structure=None, output=None, origin=0, *, axes=None, xp):
+@_declare(arrays=("input", "output"))
+def binary_fill_holes(input, structure=None, output=None, origin=0, *, axes=None, xp, engine=_binary_xp):
     """Fill the holes in binary objects: the background not reached from the edges becomes True.
 
     Parameters
@@ -541,4 +471,4 @@ def binary_fill_holes(input, structure=None, output=None, origin=0, *, axes=None
            [1, 1, 1, 1],
            [1, 1, 1, 1]])
     """
-    return _fill_holes(input, structure, output, origin, axes, xp, _binary_xp)
+    return _fill_holes(input, structure, output, origin, axes, xp, engine)

@@ -24,7 +24,7 @@ from gsci._lib._compat import (
 )
 from gsci._lib._dispatch import fewer_elements, gsci_function
 from gsci.ndimage._filters._support import per_axis
-from gsci.ndimage._morphology import _distance_xp
+from gsci.ndimage._morphology import _distance_cuda, _distance_xp
 
 # Below this size SciPy's lower fixed cost per call wins (measured on a quiet machine, best of interleaved
 # repeats: 16 x 16 runs 0.98x SciPy's speed, 24 x 24 1.4x, 32 x 32 1.8x)
@@ -119,7 +119,7 @@ def _edt(input, sampling, return_distances, return_indices, distances, indices, 
         dist = xp.zeros(shape, dtype=xp.float64, device=device(foreground))
         features = xp.zeros((len(shape), *shape), dtype=xp.int32, device=device(foreground))
     else:
-        dist, features = engine(foreground, scales, return_indices, xp)
+        dist, features = engine.edt(foreground, scales, return_indices, xp)
         dist, features = _fill_unreached(dist, features, indices, scales, xp)
     return _results(distances, indices, return_distances, return_indices, dist, features)
 
@@ -136,23 +136,22 @@ def _fill_unreached(dist, features, indices, scales, xp):
     return _unreached(dist, features, base, scales, xp)
 
 
-def _edt_kernel(
-    input, sampling=None, return_distances=True, return_indices=False, distances=None, indices=None, *, xp
-):
-    """`distance_transform_edt` on the kernel path (one CUDA thread per line)."""
-    from gsci.ndimage._morphology import _distance_cuda
-
-    return _edt(input, sampling, return_distances, return_indices, distances, indices, xp, _distance_cuda.edt)
-
-
 @gsci_function(
     "ndimage",
     arrays=("input", "distances", "indices"),
-    kernel=_edt_kernel,
+    kernel_engine=_distance_cuda,
     scipy_when=_SCIPY_IS_FASTER,
 )
 def distance_transform_edt(
-    input, sampling=None, return_distances=True, return_indices=False, distances=None, indices=None, *, xp
+    input,
+    sampling=None,
+    return_distances=True,
+    return_indices=False,
+    distances=None,
+    indices=None,
+    *,
+    xp,
+    engine=_distance_xp,
 ):
     """Exact Euclidean distance transform.
 
@@ -216,7 +215,7 @@ def distance_transform_edt(
            [0, 1, 1, 3],
            [0, 0, 3, 3]], dtype=int32)
     """
-    return _edt(input, sampling, return_distances, return_indices, distances, indices, xp, _distance_xp.edt)
+    return _edt(input, sampling, return_distances, return_indices, distances, indices, xp, engine)
 
 
 def _check_metric(metric, ndim):

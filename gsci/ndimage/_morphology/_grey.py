@@ -110,37 +110,35 @@ def _grey_function(operation):
     ``operation(input, output, window)``: with the Array API and Numba CPU engine on the native path,
     the CUDA kernels on the kernel path."""
 
-    def implementation(engine):
-        def grey(
-            input,
-            size=None,
-            footprint=None,
-            structure=None,
-            output=None,
-            mode="reflect",
-            cval=0.0,
-            origin=0,
-            *,
-            axes=None,
-            xp,
-        ):
-            if size is None and footprint is None and structure is None:
-                raise ValueError("size, footprint, or structure must be specified")
-            window = _Window(size, footprint, structure, mode, cval, origin, axes, xp, engine)
-            return operation(as_array(input, xp), output, window)
+    def grey(
+        input,
+        size=None,
+        footprint=None,
+        structure=None,
+        output=None,
+        mode="reflect",
+        cval=0.0,
+        origin=0,
+        *,
+        axes=None,
+        xp,
+        engine=_rank_xp,
+    ):
+        if size is None and footprint is None and structure is None:
+            raise ValueError("size, footprint, or structure must be specified")
+        window = _Window(size, footprint, structure, mode, cval, origin, axes, xp, engine)
+        return operation(as_array(input, xp), output, window)
 
-        grey.__name__ = grey.__qualname__ = operation.__name__
-        grey.__doc__, grey.__module__ = operation.__doc__, operation.__module__
-        return grey
-
+    grey.__name__ = grey.__qualname__ = operation.__name__
+    grey.__doc__, grey.__module__ = operation.__doc__, operation.__module__
     return gsci_function(
         "ndimage",
         arrays=("input", "output"),
         host_operators=("footprint", "structure"),
-        kernel=implementation(_rank_cuda),
+        kernel_engine=_rank_cuda,
         scipy_when=_SCIPY_IS_FASTER,
         torch_as_numpy=True,
-    )(implementation(_rank_xp))
+    )(grey)
 
 
 @_grey_function
