@@ -368,6 +368,38 @@ MORPHOLOGY = {
 }
 
 
+def _coordinates(side, points):
+    return lambda rng: ((rng.standard_normal((side, side)), rng.uniform(-2, side + 2, (2, points))), {})
+
+
+def _half_shift(
+    output_coordinates,
+):  # geometric_transform's callable: the user's code, the same on both sides
+    return tuple(c - 0.5 for c in output_coordinates)
+
+
+TRANSFORM = np.array([[0.9, -0.3], [0.35, 1.05]])
+INTERPOLATION = {
+    "ndimage.spline_filter1d": ("16x16", _picture(16), "1024x1024", _picture(1024)),
+    "ndimage.spline_filter": ("16x16", _picture(16), "1024x1024", _picture(1024)),
+    "ndimage.map_coordinates": (
+        "16x16, 256 points",
+        _coordinates(16, 256),
+        "1024x1024, 10^6 points",
+        _coordinates(1024, 10**6),
+    ),
+    "ndimage.affine_transform": ("16x16", _picture(16, TRANSFORM), "1024x1024", _picture(1024, TRANSFORM)),
+    "ndimage.shift": ("16x16", _picture(16, (1.3, -0.7)), "1024x1024", _picture(1024, (10.3, -5.7))),
+    "ndimage.zoom": ("16x16 x2", _picture(16, 2.0), "1024x1024 x2", _picture(1024, 2.0)),
+    "ndimage.rotate": ("16x16 30 degrees", _picture(16, 30.0), "1024x1024 30 degrees", _picture(1024, 30.0)),
+    "ndimage.geometric_transform": (
+        "16x16",
+        lambda rng: ((rng.standard_normal((16, 16)), _half_shift), {}),
+        "256x256",
+        lambda rng: ((rng.standard_normal((256, 256)), _half_shift), {}),
+    ),
+}
+
 WINDOW_PARAMETERS = {  # the parameters after M of the windows that need them
     "chebwin": (100,),
     "dpss": (3,),
@@ -385,7 +417,7 @@ def cases():
     import gsci.signal.windows
 
     found = []
-    for function, (tiny_label, tiny, large_label, large) in {**SIGNAL, **MORPHOLOGY}.items():
+    for function, (tiny_label, tiny, large_label, large) in {**SIGNAL, **MORPHOLOGY, **INTERPOLATION}.items():
         found += [(function, tiny_label, tiny), (function, large_label, large)]
     for name in gsci.signal.windows.__all__:
         if name == "get_window":

@@ -69,6 +69,7 @@ def _laplace(shape, dtype):
 
 
 WEIGHTS_5X5 = np.random.default_rng(5).standard_normal((5, 5))
+_ROTATE_AND_SCALE = np.array([[0.9, -0.3], [0.35, 1.05]])
 _DIVISOR = np.r_[8.0, np.random.default_rng(6).standard_normal(63) / 64]  # a stable divisor of 64 taps
 
 
@@ -211,6 +212,27 @@ CASES = (
     Case("ndimage", "mean", "2048x2048 10^4 labels", _labelled((2048, 2048), 10**4)),
     Case("ndimage", "distance_transform_edt", "1024x1024 density 0.5", _binary((1024, 1024))),
     Case("ndimage", "distance_transform_edt", "1024x1024 density 0.999", _binary((1024, 1024), 0.999)),
+    Case("ndimage", "spline_filter", "1024x1024 order 3", _filtered_image((1024, 1024), "float64")),
+    Case("ndimage", "zoom", "1024x1024 x2 order 3", _filtered_image((1024, 1024), "float64", 2.0)),
+    Case("ndimage", "rotate", "1024x1024 30 degrees order 3", _filtered_image((1024, 1024), "float64", 30.0)),
+    Case(
+        "ndimage",
+        "shift",
+        "1024x1024 (10.3, -5.7) order 3",
+        _filtered_image((1024, 1024), "float64", (10.3, -5.7)),
+    ),
+    Case(
+        "ndimage",
+        "map_coordinates",
+        "10^6 points order 3 on 1024x1024",
+        lambda rng: ((rng.standard_normal((1024, 1024)), rng.uniform(-8, 1032, (2, 10**6))), {}),
+    ),
+    Case(
+        "ndimage",
+        "affine_transform",
+        "1024x1024 rotation and scale order 1",
+        _filtered_image((1024, 1024), "float64", _ROTATE_AND_SCALE, order=1),
+    ),
 )
 
 

@@ -47,6 +47,7 @@ NDIMAGE_FILTERS, NDIMAGE_FOURIER = (
 )
 MORPHOLOGY = "ndimage/tests/test_morphology.py"
 MEASUREMENTS = "ndimage/tests/test_measurements.py"
+INTERPOLATION = "ndimage/tests/test_interpolation.py"
 LABEL_TESTS = "test_label or find_objects or value_indices or ticket_742 or gh_issue_3025 or gh_19423"
 
 FAMILIES = {
@@ -290,4 +291,22 @@ FAMILIES = {
         untested=("ndimage.labeled_comprehension",),  # tests/test_measurements.py
     ),
     "watershed": Family(functions=("ndimage.watershed_ift",), tests=(MEASUREMENTS,), keyword="Watershed"),
+    "splines": Family(
+        functions=("ndimage.spline_filter1d", "ndimage.spline_filter"),
+        tests=("ndimage/tests/test_splines.py", f"{INTERPOLATION}::TestSpline"),
+        suite_sample=2,
+    ),
+    "interpolation": Family(
+        functions=(
+            "ndimage.geometric_transform",
+            "ndimage.map_coordinates",
+            "ndimage.affine_transform",
+            "ndimage.shift",
+            "ndimage.zoom",
+            "ndimage.rotate",
+        ),
+        tests=(INTERPOLATION,),
+        keyword="not TestSpline",
+        suite_sample=4,
+    ),
 }

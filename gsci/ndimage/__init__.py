@@ -85,5 +85,14 @@ __all__, __getattr__, __dir__ = lazy_exports(
             "distance_transform_bf",
         ),
         "gsci.ndimage._measurements._watershed": ("watershed_ift",),
+        "gsci.ndimage._interpolation._spline": ("spline_filter1d", "spline_filter"),
+        "gsci.ndimage._interpolation._geometric": (
+            "geometric_transform",
+            "map_coordinates",
+            "affine_transform",
+            "shift",
+            "zoom",
+            "rotate",
+        ),
     },
 )

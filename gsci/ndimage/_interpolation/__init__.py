@@ -1,0 +1,1 @@
+"""Spline interpolation: `scipy.ndimage`'s spline filters and geometric transforms."""
