@@ -384,14 +384,34 @@ def test_affine_matrix_of_the_data_library_and_traced(xp):
     for matrix, offset in _sample(xp, cases, 2):
         want = scipy.ndimage.affine_transform(a, matrix, offset, order=1)
         m, o = xp.asarray(matrix), xp.asarray(np.asarray(offset))
-        with forbid_dask_compute():  # Dask matrices stay lazy: the input points are a Dask array
-            if xp.module == "jax":  # traced matrix and offset: the input points come from jax ops
-                import jax
+        if xp.module == "jax":  # traced matrix and offset: the input points come from jax ops
+            import jax
 
-                got = jax.jit(lambda x, m, o: affine_transform(x, m, o, order=1))(x, m, o)
-            else:
-                got = affine_transform(x, m, o, order=1)
+            got = jax.jit(lambda x, m, o: affine_transform(x, m, o, order=1))(x, m, o)
+        else:
+            got = affine_transform(x, m, o, order=1)
+            if xp.module == "dask":  # a Dask matrix is computed (a few numbers), the data is not
+                affine_transform(_uncomputable(x), m, o, order=1)
         assert_matches(got, want, xp)
+
+
+def test_homogeneous_matrix_of_the_data_library_is_checked(xp):
+    """SciPy's ValueError for a bottom row other than (0, ..., 0, 1), whatever the matrix's library."""
+    x = xp.asarray(_image((3, 4)), chunks=(2, 3))
+    matrix = xp.asarray(np.array([[1.0, 0, -1], [0, 1, -1], [5, 2, 1]]))
+    with pytest.raises(ValueError, match="bottom row"):
+        affine_transform(x, matrix)
+    with pytest.raises(ValueError, match="bottom row"):
+        scipy.ndimage.affine_transform(_image((3, 4)), np.array([[1.0, 0, -1], [0, 1, -1], [5, 2, 1]]))
+
+
+def _uncomputable(data):
+    """Dask ``data`` whose blocks fail the test when computed."""
+
+    def computed(block):
+        raise AssertionError("gsci computed the data; only the matrix may be computed")
+
+    return data.map_blocks(computed, dtype=data.dtype)
 
 
 def test_affine_matrix_of_another_rank():
@@ -441,18 +461,23 @@ def test_map_coordinates_of_other_ranks_and_dtypes(xp):
         assert_matches(got, want, xp)
 
 
-@pytest.mark.xfail(
-    reason="engine (_interp_xp under jax.jit): XLA computes a mapped coordinate twice with different "
-    "roundings, so a point on a sample (rotate's centre here) takes one's taps and the other's weights"
-)
-def test_jit_at_points_on_samples_matches_scipy():
+@pytest.mark.parametrize("shape", [(7, 9), (9, 7), (16, 11)])
+@pytest.mark.parametrize("order", [1, 3, 5])
+def test_jit_at_points_on_samples_matches_scipy(shape, order):
+    """Rotations map some output points onto samples: under jax.jit the taps and the weights must come
+    from one rounding of the mapped coordinate (XLA recomputes it in each fusion, and may contract an
+    FMA in one of them)."""
     jax = pytest.importorskip("jax")
     from helpers import Library
 
     xp = Library.named("jax")
-    a = _image((7, 9))
-    got = jax.jit(lambda v: rotate(v, 33.0, order=3))(xp.asarray(a))
-    assert_matches(got, scipy.ndimage.rotate(a, 33.0, order=3), xp)
+    a = _image(shape)
+    for angle in (33.0, 45.0):
+        got = jax.jit(lambda v, angle=angle: rotate(v, angle, order=order))(xp.asarray(a))
+        assert_matches(got, scipy.ndimage.rotate(a, angle, order=order), xp)
+    matrix = np.array([[0.5, 0.25], [-0.25, 0.75]])
+    got = jax.jit(lambda v: affine_transform(v, matrix, offset=(1.0, -0.5), order=order))(xp.asarray(a))
+    assert_matches(got, scipy.ndimage.affine_transform(a, matrix, offset=(1.0, -0.5), order=order), xp)
 
 
 # ---- properties over shapes, orders, modes and parameters (NumPy: the engines' own arithmetic) ------

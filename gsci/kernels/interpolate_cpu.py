@@ -21,7 +21,7 @@ sums the taps line by line (1-D outputs, ``map_coordinates``' point lists,
 spread over the cores too). The zoom/shift kernel builds NI_ZoomShift's
 per-axis tables once and sums along output lines.
 
-Every kernel is compiled once (float64 coefficients); rank, order, mode,
+Every kernel is compiled per coefficients' dtype (float64, float32); rank, order, mode,
 shapes and mapping are arguments. Compiled code is cached on disk.
 """
 
@@ -465,10 +465,16 @@ def _geometry(shape, origin, block_shape):
     return np.asarray(shape, np.int64), np.asarray(origin, np.int64), strides
 
 
-def _argument(a):
-    """``a`` as the kernels' one array type: C-contiguous writeable float64 (read-only arrays are
-    another Numba type, which would compile the kernels again)."""
-    return np.require(a, np.float64, ["C", "W"])
+def _argument(a, dtype=np.float64):
+    """``a`` as a kernel's array type: C-contiguous writeable ``dtype`` (read-only arrays are another Numba
+    type, which would compile the kernels again)."""
+    return np.require(a, dtype, ["C", "W"])
+
+
+def _coefficients(c):
+    """The coefficients as the kernels take them: float32 as they are (no float64 copy of a large
+    input), else float64."""
+    return _argument(c, np.float32 if c.dtype == np.float32 else np.float64)
 
 
 def _launch(kernels, tasks, c, out, arguments, taps):
@@ -476,11 +482,11 @@ def _launch(kernels, tasks, c, out, arguments, taps):
     ((batch, *block)) and ``out`` ((batch, points)) C-contiguous float64."""
     with launch_lock:
         launch = launcher(*kernels, tasks, out.size * taps)
-        launch(tasks, _argument(c).reshape(-1), out.reshape(-1), math.prod(c.shape[1:]), *arguments)
+        launch(tasks, _coefficients(c).reshape(-1), out.reshape(-1), math.prod(c.shape[1:]), *arguments)
 
 
 def at_points(c, out, shape, origin, order, mode, cval, npad, *, coordinates=None, affine=None):
-    """The spline with coefficients ``c`` ((batch, *block), C-contiguous float64) at mapped points,
+    """The spline with coefficients ``c`` ((batch, *block), real) at mapped points,
     into ``out`` ((batch, points), float64).
 
     ``shape``: the global shape (npad included), ``origin``: where the block starts in it;

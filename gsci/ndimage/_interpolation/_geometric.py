@@ -42,8 +42,9 @@ from gsci.ndimage._interpolation._spline import prefiltered
 _SCIPY_IS_FASTER = fewer_elements(2**12)
 _SCIPY_AFFINE_IS_FASTER = fewer_elements(2**13)
 _SCIPY_ZOOM_IS_FASTER = fewer_elements(2**9)
-# libraries whose arrays' values can be read on the host now (a JAX array may be a tracer, Dask's are lazy)
-_READABLE = ("numpy", "torch", "cupy", "array_api_strict")
+# libraries whose arrays' values can be read on the host now (a JAX array may be a tracer; a small Dask
+# array is computed)
+_READABLE = ("numpy", "torch", "cupy", "array_api_strict", "dask")
 
 
 # ---- what every function shares: checks, dtypes, the engine calls, storing the result ----------------
@@ -131,7 +132,7 @@ def _part_values(input, mapping, output_shape, order, mode, cval, prefilter, xp,
     if prefilter and order > 1:
         coefficients, npad = prefiltered(input, order, mode, cval, xp, engine, axes=axes)
     else:
-        coefficients, npad = xp.astype(input, xp.float64), 0
+        coefficients, npad = input, 0  # the engines read it as it is: no float64 copy of a large input
     return engine.interpolate(coefficients, mapping, tuple(output_shape), order, mode, cval, npad, xp)
 
 
@@ -186,7 +187,7 @@ def _host_floats(value):
 
 
 def _readable(value):
-    """Whether ``value``'s values can be read on the host now (not a JAX tracer, not a Dask array)."""
+    """Whether ``value``'s values can be read on the host now (not a JAX tracer)."""
     if not is_array(value):
         return True
     library = library_of(value)
@@ -222,7 +223,7 @@ def _affine_mapping(matrix, offset, ndim, output_shape, xp, like):
     """SciPy's checks of ``matrix`` and ``offset`` and the mapping they make, for ``ndim``-d input.
 
     Values readable on the host make SciPy's own mapping (`Affine`, or `ZoomShift` for a 1-D matrix:
-    its C path); values that are not (under ``jax.jit``, or Dask arrays) make `Coordinates` with ``xp``.
+    its C path); values that are not (under ``jax.jit``) make `Coordinates` with ``xp``.
     """
     if _readable(matrix) and _readable(offset):
         return _host_affine(_host_floats(matrix), offset, ndim, output_shape, xp, like)
@@ -459,13 +460,13 @@ def affine_transform(
 
     Notes
     -----
-    The matrix's values are read on the host (a GPU matrix costs a copy)
-    and the input points computed with SciPy's float operations in its
-    order. A matrix or offset whose values cannot be read (traced by
-    ``jax.jit``, or a Dask array) gives the input points as an array
-    computed with the data's library instead; a homogeneous matrix's bottom
-    row is then not checked. On torch, gradients flow to `input`, not to a
-    matrix read on the host.
+    The matrix's values are read on the host (a GPU matrix costs a copy, a
+    Dask one is computed: a few numbers, and the output's chunks then read
+    only the input chunks they map from) and the input points computed with
+    SciPy's float operations in its order. A matrix or offset traced by
+    ``jax.jit`` gives the input points as an array computed with JAX
+    instead; a homogeneous matrix's bottom row is then not checked. On
+    torch, gradients flow to `input`, not to a matrix read on the host.
 
     Examples
     --------

@@ -38,7 +38,7 @@ from gsci.ndimage._interpolation._mapping import Affine, Coordinates, ZoomShift
 
 
 def interpolate(coefficients, mapping, output_shape, order, mode, cval, npad, xp, chunks=None):
-    """The spline with Dask ``coefficients`` (float64, ``(*batch, *padded spatial)``) at the mapped points.
+    """The spline with Dask ``coefficients`` (real, ``(*batch, *padded spatial)``) at the mapped points.
 
     Parameters
     ----------
@@ -126,7 +126,7 @@ def _from_coordinates(coefficients, nbatch, coordinates, spatial, options):
         ("c", *out),
         dtype=np.float64,
         concatenate=True,
-        meta=coefficients._meta,
+        meta=coefficients._meta.astype(np.float64),
         **options,
     )
 
@@ -184,7 +184,7 @@ def _from_boxes(coefficients, nbatch, mapping, spatial, options):
     dependencies = [source for source, _ in sources.values()]
     layers = HighLevelGraph.from_collections(name, graph, dependencies=dependencies)
     chunks = (*coefficients.chunks[:nbatch], *spatial)
-    return da.Array(layers, name, chunks, meta=coefficients._meta)
+    return da.Array(layers, name, chunks, meta=coefficients._meta.astype(np.float64))
 
 
 def _source(coefficients, nbatch, box, sources):

@@ -37,7 +37,7 @@ def interpolate(
     input_origin=None,
     output_origin=None,
 ):
-    """The spline with ``coefficients`` (``(*batch, *block)``, float64) at the mapped points.
+    """The spline with ``coefficients`` (``(*batch, *block)``, real, read as float64) at the mapped points.
 
     ``input_shape``/``input_origin``: the whole coefficient array's shape and where the block starts in it
     (Dask blocks); ``output_origin``: the global output index of the first output point.
@@ -98,7 +98,7 @@ def _on_numpy(coefficients, mapping, case, order, mode, cval, npad):
         return out
     from gsci.kernels import interpolate_cpu
 
-    c = np.ascontiguousarray(coefficients, dtype=np.float64).reshape((-1, *case.block))
+    c = np.reshape(coefficients, (-1, *case.block))
     flat = out.reshape(c.shape[0], -1)
     common = (c, flat, case.shape, case.origin, order, MODES.index(mode), cval, npad)
     if isinstance(mapping, ZoomShift):
@@ -141,7 +141,7 @@ def _vectorized(coefficients, mapping, case, order, mode, cval, npad, xp):
         index = offsets[0][taps[0]]
         for a in range(1, case.irank):
             index = index + offsets[a][taps[a]]
-        value = xp.take(flat, index, axis=-1)
+        value = xp.astype(xp.take(flat, index, axis=-1), xp.float64, copy=False)
         if mode == "grid-constant":
             outside = flags[0][taps[0]]
             for a in range(1, case.irank):
@@ -163,33 +163,49 @@ def _flat(a, case, xp):
 
 def _coordinates(mapping, case, xp, where):
     """The input coordinate along each input axis, as float64 arrays broadcastable to the output's shape
-    (npad not yet added), as SciPy's C code computes them."""
-    orank = len(case.output_shape)
+    (npad not yet added), as SciPy's C code computes them.
+
+    `ZoomShift` and `Affine` coordinates are sums of per-axis tables computed on the host (the products
+    and SciPy's first sum exactly as its C code rounds them), joined with additions only: a compiler
+    that recomputes them inside each fusion (XLA) cannot contract a product into an FMA there, which
+    would round the taps' and the weights' coordinate differently.
+    """
     if isinstance(mapping, Coordinates):
         k = xp.astype(mapping.coordinates, xp.float64, copy=False)
         return [xp.reshape(k[a, ...], case.output_shape) for a in range(case.irank)]
-    grids = []
-    for a, (n, o) in enumerate(zip(case.output_shape, case.output_origin, strict=True)):
-        shape = [1] * orank
-        shape[a] = n
-        grids.append(xp.reshape(xp.arange(o, o + n, dtype=xp.float64, device=where), tuple(shape)))
+    grids = [
+        np.arange(o, o + n, dtype=np.float64)
+        for n, o in zip(case.output_shape, case.output_origin, strict=True)
+    ]
     if isinstance(mapping, ZoomShift):
-        coordinates = []
-        for a, cc in enumerate(grids):
-            if mapping.shift is not None:
-                cc = cc + float(mapping.shift[a])
-            if mapping.zoom is not None:
-                zoom = float(mapping.zoom[a])
-                cc = (cc + 0.5) * zoom - 0.5 if mapping.grid_mode else cc * zoom
-            coordinates.append(cc)
-        return coordinates
-    coordinates = []
-    for row, offset in zip(mapping.matrix, mapping.offset, strict=True):
-        cc = xp.full((1,) * orank, float(offset), dtype=xp.float64, device=where)
-        for grid, m in zip(grids, row, strict=True):
-            cc = cc + grid * float(m)
-        coordinates.append(cc)
-    return coordinates
+        rows = [{a: _zoom_shift_table(grid, mapping, a)} for a, grid in enumerate(grids)]
+    else:
+        rows = []
+        for row, offset in zip(mapping.matrix, mapping.offset, strict=True):
+            tables = {j: grid * float(m) for j, (grid, m) in enumerate(zip(grids, row, strict=True))}
+            tables[0] = float(offset) + tables[0]
+            rows.append(tables)
+    return [_joined_tables(tables, len(case.output_shape), xp, where) for tables in rows]
+
+
+def _zoom_shift_table(grid, mapping, a):
+    if mapping.shift is not None:
+        grid = grid + float(mapping.shift[a])
+    if mapping.zoom is not None:
+        zoom = float(mapping.zoom[a])
+        grid = (grid + 0.5) * zoom - 0.5 if mapping.grid_mode else grid * zoom
+    return grid
+
+
+def _joined_tables(tables, rank, xp, where):
+    """The sum, in axis order, of host tables ``{axis: values along it}`` broadcast over ``rank`` axes."""
+    total = None
+    for axis, table in sorted(tables.items()):
+        shape = [1] * rank
+        shape[axis] = table.shape[0]
+        term = xp.reshape(xp.asarray(table, device=where), tuple(shape))
+        total = term if total is None else total + term
+    return total
 
 
 def _axis_taps(cc, n, origin, length, order, mode, xp):
