@@ -548,16 +548,21 @@ def machine():
     )
 
 
+def selected(options, function):
+    """Whether ``--only`` (texts separated by commas) selects ``function``: one of them is in its name."""
+    return not options.only or any(text in function for text in options.only.split(","))
+
+
 def measure_all(libraries, options, repeat, target, fixed):
     """The main table's rows for ``libraries``, then (``fixed``) the fixed-cost rows."""
     rows = []
     for case in CASES:
-        if options.only and options.only not in case.function:
+        if not selected(options, case.function):
             continue
         for library in libraries:
             rows.append(measure(case.function, case.label, case.make, library, repeat, target))
             print(f"{case.function} {case.label} {library.name}/{library.device}: done", file=sys.stderr)
-    if not options.only or options.only in PIPELINE[0]:
+    if selected(options, PIPELINE[0]):
         event = ligo_event()
         for library in libraries:
             rows.append(measure_pipeline(event, library, repeat, target))
@@ -565,7 +570,7 @@ def measure_all(libraries, options, repeat, target, fixed):
     if fixed:
         numpy = libraries[0]
         for function, label, make in fixed_cost.cases():
-            if not options.only or options.only in function:
+            if selected(options, function):
                 fixed_rows.append(measure(function, label, make, numpy, max(3, repeat // 2), target / 4))
     return rows, fixed_rows
 
@@ -585,7 +590,9 @@ def in_fresh_process(options, after_torch):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer and shorter repeats (noisier)")
-    parser.add_argument("--only", help="run only the cases whose function name contains this text")
+    parser.add_argument(
+        "--only", help="run only the cases whose function name contains this text (or one of a,b,...)"
+    )
     parser.add_argument("--output", help="also write the tables, with a header naming the machine, here")
     parser.add_argument("--numpy-rows", help=argparse.SUPPRESS)  # a child: NumPy rows as JSON, here
     parser.add_argument("--after-torch", action="store_true", help=argparse.SUPPRESS)

@@ -123,6 +123,28 @@ def assert_matches(actual, expected, xp, *, rtol=None, atol=None):
     np.testing.assert_allclose(got, expected, rtol=rtol, atol=atol, equal_nan=True)
 
 
+def assert_exact(actual, expected):
+    """``actual`` (any library) equals NumPy's ``expected`` bit for bit, with its dtype and shape."""
+    actual, expected = to_numpy(actual), np.asarray(expected)
+    assert (actual.dtype, actual.shape) == (expected.dtype, expected.shape), (
+        f"{actual.dtype} {actual.shape} != {expected.dtype} {expected.shape}"
+    )
+    np.testing.assert_array_equal(actual, expected)
+
+
+def uneven_chunks(shape):
+    """Several uneven chunks per axis of ``shape`` (sizes 2, 3, 4, ...; the whole axis where it is short)."""
+    chunks = []
+    for n in shape:
+        sizes, left, step = [], n, 1
+        while left > 0:
+            sizes.append(min(left, step + 1))
+            left -= sizes[-1]
+            step += 1
+        chunks.append(tuple(sizes))
+    return tuple(chunks)
+
+
 def compiled(function, xp, **kwargs):
     """``function`` with ``kwargs`` bound; under ``jax.jit`` for JAX (the laziness check)."""
     bound = functools.partial(function, **kwargs)

@@ -5,7 +5,15 @@ import textwrap
 import numpy as np
 import pytest
 import scipy.ndimage
-from helpers import assert_matches, compiled, forbid_dask_compute, kernel_ptx, run_in_simulator, to_numpy
+from helpers import (
+    assert_exact,
+    assert_matches,
+    compiled,
+    forbid_dask_compute,
+    kernel_ptx,
+    run_in_simulator,
+    uneven_chunks,
+)
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -21,30 +29,11 @@ def _chunks(shape):
     return tuple(tuple(c for c in (max(1, n // 3), max(1, n // 2)) if c) or (n,) for n in shape)
 
 
-def _uneven(shape):
-    """Several uneven chunks per axis (whole axis where it is short)."""
-    chunks = []
-    for n in shape:
-        sizes, left, step = [], n, 1
-        while left > 0:
-            sizes.append(min(left, step + 1))
-            left -= sizes[-1]
-            step += 1
-        chunks.append(tuple(sizes))
-    return tuple(chunks)
-
-
-def _exact(got, want):
-    got, want = to_numpy(got), np.asarray(want)
-    assert got.dtype == want.dtype and got.shape == want.shape
-    np.testing.assert_array_equal(got, want)
-
-
 @pytest.mark.parametrize("sampling", [None, 1.5, (0.7, 2.0)])
 @pytest.mark.parametrize("background", [0.5, 0.97])
 def test_edt_matches_scipy_on_every_library(xp, sampling, background):
     a = _image((13, 17), background)
-    x = xp.asarray(a, chunks=_uneven(a.shape))
+    x = xp.asarray(a, chunks=uneven_chunks(a.shape))
     want = scipy.ndimage.distance_transform_edt(a, sampling=sampling, return_indices=True)
     with forbid_dask_compute():
         got = compiled(distance_transform_edt, xp, sampling=sampling, return_indices=True)(x)
@@ -54,10 +43,10 @@ def test_edt_matches_scipy_on_every_library(xp, sampling, background):
         )(x)
     assert_matches(got, want, xp)
     assert_matches(only, want[0], xp)
-    _exact(indices, want[1])
+    assert_exact(indices, want[1])
     if sampling is None or xp.module in ("numpy", "torch", "dask"):  # the Numba kernels: bit for bit
-        _exact(got[0], want[0])
-        _exact(got[1], want[1])
+        assert_exact(got[0], want[0])
+        assert_exact(got[1], want[1])
 
 
 @pytest.mark.parametrize(
@@ -65,7 +54,7 @@ def test_edt_matches_scipy_on_every_library(xp, sampling, background):
 )
 def test_cdt_matches_scipy_on_every_library(xp, metric):
     a = _image((9, 12), 0.8)
-    x = xp.asarray(a, chunks=_uneven(a.shape))
+    x = xp.asarray(a, chunks=uneven_chunks(a.shape))
     want = scipy.ndimage.distance_transform_cdt(a, metric=metric, return_indices=True)
     with forbid_dask_compute():
         got = distance_transform_cdt(x, metric=metric, return_indices=True)
@@ -74,7 +63,7 @@ def test_cdt_matches_scipy_on_every_library(xp, metric):
 
 def test_bf_and_watershed_match_scipy_on_every_library(xp):
     a = _image((7, 8), 0.7)
-    x = xp.asarray(a, chunks=_uneven(a.shape))
+    x = xp.asarray(a, chunks=uneven_chunks(a.shape))
     with forbid_dask_compute():
         got = distance_transform_bf(x, metric="taxicab", return_indices=True)
     assert_matches(got, scipy.ndimage.distance_transform_bf(a, metric="taxicab", return_indices=True), xp)
@@ -98,13 +87,13 @@ def test_edt_and_cdt_equal_scipy_bit_for_bit(shape, background, sampled, seed):
     sampling = tuple(np.random.default_rng(seed).random(len(shape)) + 0.25) if sampled else None
     want = scipy.ndimage.distance_transform_edt(a, sampling=sampling, return_indices=True)
     got = distance_transform_edt(a, sampling=sampling, return_indices=True)
-    _exact(got[0], want[0])
-    _exact(got[1], want[1])
+    assert_exact(got[0], want[0])
+    assert_exact(got[1], want[1])
     for metric in ("chessboard", "taxicab"):
         want = scipy.ndimage.distance_transform_cdt(a, metric=metric, return_indices=True)
         got = distance_transform_cdt(a, metric=metric, return_indices=True)
-        _exact(got[0], want[0])
-        _exact(got[1], want[1])
+        assert_exact(got[0], want[0])
+        assert_exact(got[1], want[1])
 
 
 @settings(max_examples=15, deadline=None)
@@ -119,8 +108,8 @@ def test_edt_vectorized_engine_matches_scipy(shape, background, seed):
     a = _image(tuple(shape), background, seed)
     want = scipy.ndimage.distance_transform_edt(a, return_indices=True)
     got = distance_transform_edt(array_api_strict.asarray(a), return_indices=True)
-    _exact(got[0], want[0])
-    _exact(got[1], want[1])
+    assert_exact(got[0], want[0])
+    assert_exact(got[1], want[1])
 
 
 def test_edt_output_arrays():
@@ -128,11 +117,11 @@ def test_edt_output_arrays():
     want = scipy.ndimage.distance_transform_edt(a, return_indices=True)
     distances, indices = np.zeros(a.shape), np.zeros((2, *a.shape), np.int32)
     assert distance_transform_edt(a, return_indices=True, distances=distances, indices=indices) is None
-    _exact(distances, want[0])
-    _exact(indices, want[1])
+    assert_exact(distances, want[0])
+    assert_exact(indices, want[1])
     indices = np.zeros((2, *a.shape), np.int32)
-    _exact(distance_transform_edt(a, return_indices=True, indices=indices), want[0])
-    _exact(indices, want[1])
+    assert_exact(distance_transform_edt(a, return_indices=True, indices=indices), want[0])
+    assert_exact(indices, want[1])
     for bad, message in [
         (dict(indices=np.zeros((2, 6, 6), np.int32)), "wrong shape"),
         (dict(indices=np.zeros((2, 6, 7), np.int64)), "int32"),
@@ -151,13 +140,13 @@ def test_edt_without_background_follows_scipy():
     for kwargs in ({}, {"sampling": (2.0, 0.5)}):
         want = scipy.ndimage.distance_transform_edt(a, return_indices=True, **kwargs)
         got = distance_transform_edt(a, return_indices=True, **kwargs)
-        _exact(got[0], want[0])
-        _exact(got[1], want[1])
+        assert_exact(got[0], want[0])
+        assert_exact(got[1], want[1])
     given_ = np.full((2, 3, 4), 5, np.int32)
     expected = given_.copy()
     distances = scipy.ndimage.distance_transform_edt(a, return_indices=True, indices=expected)
-    _exact(distance_transform_edt(a, return_indices=True, indices=given_), distances)
-    _exact(given_, expected)
+    assert_exact(distance_transform_edt(a, return_indices=True, indices=given_), distances)
+    assert_exact(given_, expected)
 
 
 def test_edt_bad_inputs_and_read_only_input():
@@ -168,13 +157,13 @@ def test_edt_bad_inputs_and_read_only_input():
         scipy.ndimage.distance_transform_edt(a, sampling=(1.0, 2.0, 3.0))
     frozen = a.copy()
     frozen.flags.writeable = False
-    _exact(distance_transform_edt(frozen), scipy.ndimage.distance_transform_edt(a))
-    _exact(distance_transform_cdt(frozen), scipy.ndimage.distance_transform_cdt(a))
+    assert_exact(distance_transform_edt(frozen), scipy.ndimage.distance_transform_edt(a))
+    assert_exact(distance_transform_cdt(frozen), scipy.ndimage.distance_transform_cdt(a))
     assert np.array_equal(frozen, a)
     for value in (np.array(0.0), np.array(3), np.zeros((0, 4)), np.array([np.nan, 0.0, 2.0])):
-        _exact(distance_transform_edt(value), scipy.ndimage.distance_transform_edt(value))
+        assert_exact(distance_transform_edt(value), scipy.ndimage.distance_transform_edt(value))
     big = _image((40, 50), 0.5)  # past the tiny-input SciPy shortcut
-    _exact(distance_transform_edt(big.astype(np.float32)), scipy.ndimage.distance_transform_edt(big))
+    assert_exact(distance_transform_edt(big.astype(np.float32)), scipy.ndimage.distance_transform_edt(big))
 
 
 def test_cdt_bad_inputs_and_outputs():
@@ -195,18 +184,20 @@ def test_cdt_bad_inputs_and_outputs():
     assert distance_transform_cdt(a, return_indices=True, distances=distances, indices=indices) is None
     want = np.zeros(a.shape, np.int32), given_.copy()  # SciPy gathers from the given array's values
     scipy.ndimage.distance_transform_cdt(a, return_indices=True, distances=want[0], indices=want[1])
-    _exact(distances, want[0])
-    _exact(indices, want[1])
+    assert_exact(distances, want[0])
+    assert_exact(indices, want[1])
     weird = np.array([[0, 2, 0], [1, 1, 0], [0, 0, 0.5]])  # SciPy reads its bytes as booleans
-    _exact(distance_transform_cdt(a, metric=weird), scipy.ndimage.distance_transform_cdt(a, metric=weird))
+    assert_exact(
+        distance_transform_cdt(a, metric=weird), scipy.ndimage.distance_transform_cdt(a, metric=weird)
+    )
 
 
 def test_edt_on_large_lines_matches_scipy():
     a = _image((3, 70, 45), 0.9, seed=3)
     want = scipy.ndimage.distance_transform_edt(a, sampling=(1.0, 0.5, 2.0), return_indices=True)
     got = distance_transform_edt(a, sampling=(1.0, 0.5, 2.0), return_indices=True)
-    _exact(got[0], want[0])
-    _exact(got[1], want[1])
+    assert_exact(got[0], want[0])
+    assert_exact(got[1], want[1])
 
 
 def test_torch_output_arrays_are_written():
@@ -219,8 +210,8 @@ def test_torch_output_arrays_are_written():
         is None
     )
     want = scipy.ndimage.distance_transform_edt(a, return_indices=True)
-    _exact(distances, want[0])
-    _exact(indices, want[1])
+    assert_exact(distances, want[0])
+    assert_exact(indices, want[1])
 
 
 SIMULATOR_SCRIPT = textwrap.dedent(
@@ -285,4 +276,4 @@ def test_kernel_on_gpu_matches_scipy(name):
     want = scipy.ndimage.distance_transform_edt(a, sampling=(1.0, 0.5), return_indices=True)
     got = distance_transform_edt(x, sampling=(1.0, 0.5), return_indices=True)
     assert_matches(got, want, library)
-    _exact(got[1], want[1])
+    assert_exact(got[1], want[1])

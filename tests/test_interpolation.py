@@ -7,7 +7,14 @@ import warnings
 import numpy as np
 import pytest
 import scipy.ndimage
-from helpers import assert_matches, compiled, forbid_dask_compute, run_in_simulator, to_numpy
+from helpers import (
+    assert_exact,
+    assert_matches,
+    compiled,
+    forbid_dask_compute,
+    run_in_simulator,
+    uneven_chunks,
+)
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -48,7 +55,7 @@ def test_small_numpy_calls_run_scipy():
     with gsci.backend("auto"):
         for name in OURS:
             got, want = _both(name, a, a, _NUMPY, order=3)
-            _exact(got, want)
+            assert_exact(got, want)
     big = _image((70, 70))
     with gsci.backend("auto"):
         for name in OURS:
@@ -64,25 +71,6 @@ def _points(shape, count, seed=1):
     """Coordinates (len(shape), count): most inside the input, some past each edge."""
     rng = np.random.default_rng(seed)
     return np.stack([rng.uniform(-2.5, n + 1.5, count) for n in shape])
-
-
-def _uneven(shape):
-    """Several uneven chunks per axis (whole axis where it is short)."""
-    chunks = []
-    for n in shape:
-        sizes, left, step = [], n, 1
-        while left > 0:
-            sizes.append(min(left, step + 1))
-            left -= sizes[-1]
-            step += 1
-        chunks.append(tuple(sizes))
-    return tuple(chunks)
-
-
-def _exact(got, want):
-    got, want = to_numpy(got), np.asarray(want)
-    assert got.dtype == want.dtype and got.shape == want.shape, (got.dtype, got.shape, want.dtype, want.shape)
-    np.testing.assert_array_equal(got, want)
 
 
 def _arguments(name, shape):
@@ -129,7 +117,7 @@ def test_functions_match_scipy_on_every_library(xp, name, mode, order):
     if xp.module == "jax" and list(OURS).index(name) != MODES.index(mode) % len(OURS):
         pytest.skip("jax: each mode with one function (a jit compile takes seconds)")
     a = _image((7, 9))
-    x = xp.asarray(a, chunks=_uneven(a.shape))
+    x = xp.asarray(a, chunks=uneven_chunks(a.shape))
     got, want = _both(name, a, x, xp, order=order, mode=mode, cval=0.75)
     assert_matches(got, want, xp)
 
@@ -145,7 +133,7 @@ def test_float32_and_integer_input_and_prefilter_false_on_every_library(xp, name
         (a, dict(order=2, mode="grid-constant", cval=-1.5, prefilter=False)),
     ]
     for data, kwargs in _sample(xp, cases, 1):
-        got, want = _both(name, data, xp.asarray(data, chunks=_uneven(data.shape)), xp, **kwargs)
+        got, want = _both(name, data, xp.asarray(data, chunks=uneven_chunks(data.shape)), xp, **kwargs)
         assert_matches(got, want, xp)
 
 
@@ -192,9 +180,9 @@ def test_integer_and_bool_outputs_round_as_scipy(xp, dtype):
     want = scipy.ndimage.shift(a, (0.0, 0.5), output=np.dtype(dtype), order=1, mode="nearest")
     with forbid_dask_compute():
         got = compiled(shift, xp, shift=(0.0, 0.5), output=xp.dtype(dtype), order=1, mode="nearest")(x)
-    _exact(got, want)
+    assert_exact(got, want)
     if dtype != "bool" and xp.module != "jax":  # SciPy refuses 'bool' by name (not numeric)
-        _exact(shift(x, (0, 0.5), output=dtype, order=1, mode="nearest"), want)
+        assert_exact(shift(x, (0, 0.5), output=dtype, order=1, mode="nearest"), want)
 
 
 def test_integer_outputs_on_numpy_every_function():
@@ -202,12 +190,12 @@ def test_integer_outputs_on_numpy_every_function():
     for name in OURS:
         for dtype in INTEGER_OUTPUTS:
             got, want = _both(name, a, a, _NUMPY, output=np.dtype(dtype), order=1)
-            _exact(got, want)
+            assert_exact(got, want)
 
 
 def test_output_arrays_are_written_and_returned(xp):
     a = _image((5, 6))
-    x = xp.asarray(a, chunks=_uneven(a.shape))
+    x = xp.asarray(a, chunks=uneven_chunks(a.shape))
     for name in _sample(xp, OURS, 2):
         kwargs = _arguments(name, a.shape)
         points = _points(a.shape, 4)
@@ -255,7 +243,7 @@ def test_complex_input_on_every_library(xp, name):
     a = _image((6, 7)) + 1j * _image((6, 7), seed=3)
     cases = [(a, dict(cval=0.5 - 2j, order=3)), (a.astype(np.complex64), dict(order=1, mode="wrap"))]
     for data, kwargs in _sample(xp, cases, 1):
-        got, want = _both(name, data, xp.asarray(data, chunks=_uneven(data.shape)), xp, **kwargs)
+        got, want = _both(name, data, xp.asarray(data, chunks=uneven_chunks(data.shape)), xp, **kwargs)
         assert_matches(got, want, xp)
 
 
@@ -294,7 +282,7 @@ def test_rotate_3d_planes_on_every_library(xp, axes, reshape):
     _jax_runs(xp, (axes, reshape), ROTATIONS, 2)
     _jax_runs(xp, (axes, reshape), ROTATIONS, 3, slow=("dask",))
     a = _image((4, 5, 6))
-    x = xp.asarray(a, chunks=_uneven(a.shape))
+    x = xp.asarray(a, chunks=uneven_chunks(a.shape))
     kwargs = dict(angle=-70.0, axes=axes, reshape=reshape, order=2, mode="nearest")
     want = scipy.ndimage.rotate(a, **kwargs)
     with forbid_dask_compute():
@@ -317,7 +305,7 @@ def test_rotate_angles_and_4d_match_scipy():
 
 def test_zoom_grid_mode_size_one_and_identity(xp):
     a = _image((6, 5)) * 10
-    x = xp.asarray(a, chunks=_uneven(a.shape))
+    x = xp.asarray(a, chunks=uneven_chunks(a.shape))
     cases = [
         dict(zoom=(1.5, 2.2), grid_mode=True, mode="grid-constant", cval=0.3),
         dict(zoom=(1 / 6, 0.2)),  # to one point per axis
@@ -364,7 +352,7 @@ def test_affine_matrix_shapes_on_every_library(xp, case):
     _jax_runs(xp, case, MATRICES, 4)
     matrix, offset = MATRICES[case]
     a = _image((6, 7))
-    x = xp.asarray(a, chunks=_uneven(a.shape))
+    x = xp.asarray(a, chunks=uneven_chunks(a.shape))
     cases = [dict(order=3, mode="constant"), dict(order=1, mode="grid-wrap", output_shape=(4, 9))]
     for kwargs in _sample(xp, cases, 1):
         want = scipy.ndimage.affine_transform(a, matrix, offset, **kwargs)
@@ -375,7 +363,7 @@ def test_affine_matrix_shapes_on_every_library(xp, case):
 
 def test_affine_matrix_of_the_data_library_and_traced(xp):
     a = _image((6, 7))
-    x = xp.asarray(a, chunks=_uneven(a.shape))
+    x = xp.asarray(a, chunks=uneven_chunks(a.shape))
     cases = [
         (MATRIX, np.array([0.5, -0.25])),
         (MATRICES["homogeneous"][0], 0.0),
@@ -620,6 +608,27 @@ def test_read_only_input_untouched():
         np.testing.assert_array_equal(points, _points(data.shape, 5))
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64, np.uint8])
+def test_without_a_prefilter_the_input_is_read_as_it_is(dtype):
+    """No float64 copy of the input where no prefilter runs (SciPy's test_map_coordinates_large_data
+    interpolates a 30000 x 30000 float32 image): a few points allocate next to nothing."""
+    import tracemalloc
+
+    a = (_image((1500, 1600)) * 50 + 100).astype(dtype)
+    points = np.array([[1498.5, 3.25], [2.75, 1598.0]])
+    want = scipy.ndimage.map_coordinates(a, points, order=1)
+    map_coordinates(a, points, order=1)  # the kernels compiled for the dtype (not measured)
+    tracemalloc.start()
+    try:
+        got = map_coordinates(a, points, order=1)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    np.testing.assert_allclose(got, want, rtol=1e-6)
+    limit = a.nbytes / 8 if dtype != np.uint8 else a.size * 8 * 1.01  # uint8: the kernels read float64
+    assert peak < limit, f"{peak} bytes allocated for a {a.nbytes}-byte input"
+
+
 # ---- torch autograd ---------------------------------------------------------------------------------
 
 
@@ -649,7 +658,7 @@ def _mapping(point, step=0.5):
 
 def test_geometric_transform_on_every_library(xp):
     a = _image((6, 7))
-    x = xp.asarray(a, chunks=_uneven(a.shape))
+    x = xp.asarray(a, chunks=uneven_chunks(a.shape))
     cases = [
         dict(order=3, mode="nearest"),
         dict(order=1, output_shape=(4, 9), output=np.float32, extra_arguments=(0.25,)),

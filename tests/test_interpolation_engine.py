@@ -319,7 +319,8 @@ def test_torch_gradients(order, mode):
 
 
 def test_cpu_kernels_compile_once():
-    """Shapes, ranks, orders, modes, zoom factors and coordinates shapes are arguments."""
+    """Shapes, ranks, orders, modes, zoom factors and coordinates shapes are arguments: one compilation
+    per coefficients' dtype."""
     import array_api_compat.numpy as xp
 
     from gsci.kernels import interpolate_cpu as kernels
@@ -332,8 +333,8 @@ def test_cpu_kernels_compile_once():
         kernels._zoom_shift_tables,
     )
 
-    def run(shape, order, mode, points, factor):
-        c = np.ones(shape)
+    def run(shape, order, mode, points, factor, dtype=np.float64):
+        c = np.ones(shape, dtype)
         k = np.ones((len(shape), *points))
         c.flags.writeable = k.flags.writeable = False
         interpolate(c, Coordinates(k), points, order, mode, 0.0, 0, xp)
@@ -342,12 +343,15 @@ def test_cpu_kernels_compile_once():
 
     run((5, 6), 3, "reflect", (4,), 0.5)
     run((300, 400), 1, "constant", (100, 1000), 0.9)  # on every core
+    run((6, 5), 1, "mirror", (3,), 0.7, np.float32)  # float32 coefficients: read as they are
     before = [len(d.signatures) for d in dispatchers]
     run((7,), 0, "grid-wrap", (2, 3), 1.7)
     run((3, 4, 5), 5, "grid-constant", (9,), 0.3)
     run((200, 300), 2, "nearest", (3, 30000), 1.1)
     assert [len(d.signatures) for d in dispatchers] == before
-    assert max(before) <= 1
+    run((40, 30), 0, "wrap", (5, 7), 2.5, np.float32)
+    assert [len(d.signatures) for d in dispatchers] == before
+    assert max(before) <= 2  # one per coefficients' dtype (float64, float32)
 
 
 SIMULATOR_SCRIPT = textwrap.dedent(

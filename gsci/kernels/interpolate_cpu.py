@@ -225,15 +225,23 @@ def _task(task, c, out, block, geometry, kind, coordinates, affine, order, mode,
                     mode == GRID_CONSTANT,
                     total,
                 )
-                d = irank - 2  # the next line of taps: the odometer over the leading axes
-                while d >= 0:
-                    k[d] += 1
-                    if k[d] < n:
-                        break
-                    k[d] = 0
-                    d -= 1
+                d = _next_line(k, irank - 2, n)
             for p in range(size):
                 out[b * points + first + p] = total[p] if inside[p] else cval
+
+
+@njit(inline="always")
+def _next_line(k, last, n):
+    """The next line of taps: ``k[: last + 1]`` (each ``0 <= k[d] < n``) advanced as an odometer.
+    Returns the axis whose tap changed (the axes after it are back at 0), -1 after the last line."""
+    d = last
+    while d >= 0:
+        k[d] += 1
+        if k[d] < n:
+            return d
+        k[d] = 0
+        d -= 1
+    return d
 
 
 @njit(cache=True)
@@ -435,13 +443,7 @@ def _zoom_shift_task(task, c, out, block, tables, out_shape, order, mode, cval):
                 else:
                     for p in range(size):
                         total[p] += c[base + off[j, last + p]] * weight * w[j, last + p]
-            d = irank - 2  # the next line of taps: the odometer over the leading axes
-            while d >= 0:
-                k[d] += 1
-                if k[d] < n:
-                    break
-                k[d] = 0
-                d -= 1
+            d = _next_line(k, irank - 2, n)
         for p in range(size):
             out[b * points + at + p] = cval if zero[last + p] else total[p]
 
