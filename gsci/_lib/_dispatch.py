@@ -211,7 +211,8 @@ def _wrapper(declaration, signature):
     if numpy_path == "native":
         if declaration.scipy_when is not None:  # tested first: the data's type checks are then its own
             small = " and ".join(
-                f"({n} is None or _type({n}) is _ndarray and {declaration.scipy_when.test(n)})"
+                f"({n} is None or _type({n}) is _ndarray and {declaration.scipy_when.test(n)}"
+                f" or _isinstance({n}, _dtypes))"  # an output given as a dtype
                 for n in declaration.arrays
             )
             operators = "".join(
@@ -227,6 +228,8 @@ def _wrapper(declaration, signature):
         "_type": type,  # a parameter may be called "type" (detrend)
         "_host": HOST_TYPES,
         "_ndarray": np.ndarray,
+        "_isinstance": isinstance,
+        "_dtypes": (type, np.dtype, str),
         "_backend": _backends.current_backend_getter(),
         "_declaration": declaration,
         "_native": declaration.native,
