@@ -240,6 +240,26 @@ def test_numpy_fast_path_follows_the_declaration():
     assert declared(torch.asarray(tiny))[0] == "native"
 
 
+def test_scipy_when_takes_an_output_given_as_a_dtype():
+    """``output`` as a dtype (a type, a ``np.dtype`` or its name) is no array: the data decide the path."""
+    from gsci._lib._dispatch import fewer_elements, gsci_function
+
+    def laplace(input, output=np.float64, mode="reflect", cval=0.0, *, xp):
+        return "native"
+
+    declared = gsci_function("ndimage", arrays=("input", "output"), scipy_when=fewer_elements(100))(laplace)
+    tiny, large = np.arange(16.0).reshape(4, 4), np.zeros((20, 20))
+    want = scipy.ndimage.laplace(tiny, output=np.float32)
+    for output in (np.float32, np.dtype("float32"), "float32"):
+        got = declared(tiny, output)
+        np.testing.assert_array_equal(got, want)
+        assert got.dtype == np.float32
+        assert declared(large, output) == "native"
+    assert isinstance(declared(tiny), np.ndarray)  # the default dtype: SciPy too
+    out = np.zeros((4, 4), np.float32)
+    assert declared(tiny, out) is out and np.array_equal(out, want)  # a small output array: SciPy's
+
+
 def test_torch_as_numpy_runs_once_when_the_function_returns_none():
     """A function that writes into its ``output=`` array and returns None runs once, as NumPy."""
     torch = pytest.importorskip("torch")
