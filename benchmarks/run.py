@@ -306,11 +306,14 @@ def timed(function, args, kwargs, synchronize):
 def interleaved_minimum(calls, repeat, target_seconds):
     """Per-call seconds of each callable: the minimum over ``repeat`` rounds taken in turns.
 
-    Every callable runs once first (warm-up, compilation, caches); each
-    timing repeats a call often enough to last about ``target_seconds``.
+    Every callable runs once first (warm-up, compilation, caches), then once
+    more, timed, to size the timings: each repeats a call often enough to last
+    about ``target_seconds``. (Sized by the first call, which may compile, a
+    fast call was timed one call at a time: noise of tens of microseconds.)
     """
     numbers = []
     for call in calls:
+        call()
         start = timeit.default_timer()
         call()
         once = max(timeit.default_timer() - start, 1e-7)

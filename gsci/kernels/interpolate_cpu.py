@@ -5,9 +5,10 @@ The arithmetic is that of SciPy's ``ni_interpolation.c`` (``map_coordinate``,
 orders, the edge taps mapped with the spline's boundary mode, 'constant'
 giving cval outside ``[0, n - 1]`` and 'grid-constant' reading cval in taps
 outside the array), so the mapped points, tap indices and weights are
-SciPy's bit for bit; the sum over the ``(order + 1) ** ndim`` taps is taken
-one line of taps (along the last axis) at a time: the same terms, rounded
-within a few ulps of SciPy's sum.
+SciPy's bit for bit. The sum over the ``(order + 1) ** ndim`` taps: a 2-D
+point adds SciPy's very terms in SciPy's order, in registers; other ranks
+add one line of taps (along the last axis) at a time, the leading axes'
+weights multiplied first: rounded within a few ulps of SciPy's sum.
 
 The scalar functions (`device_functions`) are written once and compiled
 here with ``njit`` and by `gsci.kernels.interpolate` for CUDA. They take and
@@ -200,6 +201,11 @@ def _task(task, c, out, block, geometry, kind, coordinates, affine, order, mode,
             first, size, index, geometry, kind, coordinates, affine, order, mode, npad, off, w, cv, inside, x
         )
         for b in range(c.shape[0] // block):
+            if irank == 2:
+                _plane_sum(c, b * block, off, w, cv, size, order, cval, mode == GRID_CONSTANT, total)
+                for p in range(size):
+                    out[b * points + first + p] = total[p] if inside[p] else cval
+                continue
             total[:size] = 0.0
             for p in range(size):
                 po[0, p] = b * block
@@ -342,6 +348,38 @@ def _weights(x, size, order, w):
         _weights_as(x, size, 4, w)
     else:
         _weights_as(x, size, 5, w)
+
+
+@njit(inline="always")
+def _plane_sum_as(c, base, off, w, cv, size, n, cval, grid_constant, total):
+    for p in range(size):
+        s = 0.0
+        for q in range(n):
+            row, wq = base + off[0, q, p], w[0, q, p]
+            for j in range(n):
+                if grid_constant and (cv[0, q, p] or cv[1, j, p]):
+                    s += cval * wq * w[1, j, p]
+                else:
+                    s += c[row + off[1, j, p]] * wq * w[1, j, p]
+        total[p] = s
+
+
+@njit(cache=True)
+def _plane_sum(c, base, off, w, cv, size, order, cval, grid_constant, total):
+    """The sums of 2-D points over their taps, in registers, in `_line`'s order (so its roundings):
+    unrolled per order."""
+    if order == 0:
+        _plane_sum_as(c, base, off, w, cv, size, 1, cval, grid_constant, total)
+    elif order == 1:
+        _plane_sum_as(c, base, off, w, cv, size, 2, cval, grid_constant, total)
+    elif order == 2:
+        _plane_sum_as(c, base, off, w, cv, size, 3, cval, grid_constant, total)
+    elif order == 3:
+        _plane_sum_as(c, base, off, w, cv, size, 4, cval, grid_constant, total)
+    elif order == 4:
+        _plane_sum_as(c, base, off, w, cv, size, 5, cval, grid_constant, total)
+    else:
+        _plane_sum_as(c, base, off, w, cv, size, 6, cval, grid_constant, total)
 
 
 @njit(cache=True)

@@ -42,9 +42,6 @@ from gsci.ndimage._interpolation._spline import prefiltered
 _SCIPY_IS_FASTER = fewer_elements(2**12)
 _SCIPY_AFFINE_IS_FASTER = fewer_elements(2**13)
 _SCIPY_ZOOM_IS_FASTER = fewer_elements(2**9)
-# libraries whose arrays' values can be read on the host now (a JAX array may be a tracer; a small Dask
-# array is computed)
-_READABLE = ("numpy", "torch", "cupy", "array_api_strict", "dask")
 
 
 # ---- what every function shares: checks, dtypes, the engine calls, storing the result ----------------
@@ -187,15 +184,12 @@ def _host_floats(value):
 
 
 def _readable(value):
-    """Whether ``value``'s values can be read on the host now (not a JAX tracer)."""
-    if not is_array(value):
+    """Whether ``value``'s values can be read on the host now: all but a JAX tracer (Dask computes)."""
+    if not is_array(value) or library_of(value) != "jax":
         return True
-    library = library_of(value)
-    if library == "jax":
-        import jax
+    import jax
 
-        return not isinstance(value, jax.core.Tracer)
-    return library in _READABLE
+    return not isinstance(value, jax.core.Tracer)
 
 
 def _as_rank(mapping, output_shape, ndim, xp):
