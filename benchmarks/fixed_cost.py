@@ -400,6 +400,195 @@ INTERPOLATION = {
     ),
 }
 
+ANALOG_BA_TINY = scipy.signal.butter(4, 1.0, analog=True)
+ANALOG_BA_LARGE = scipy.signal.butter(8, 1.0, analog=True)  # order 16 is badly conditioned as b, a
+# zeros inside the unit circle (on it, the group delay is singular: SciPy warns)
+POLES_8 = (np.array([1.0, 0.5, 0.25]), scipy.signal.cheby1(8, 1, 0.3)[1])
+ANALOG_ZPK_TINY = scipy.signal.butter(4, 1.0, analog=True, output="zpk")
+ANALOG_ZPK_LARGE = scipy.signal.butter(16, 1.0, analog=True, output="zpk")
+
+
+def _with_peaks(n):
+    """A signal and its peaks, for the peak-property functions."""
+
+    def make(rng):
+        x = rng.standard_normal(n)
+        return (x, scipy.signal.find_peaks(x)[0]), {}
+
+    return make
+
+
+def uneven_samples(n, frequencies):
+    """Lomb-Scargle input: ``n`` uneven sample times, a noisy sine there, ``frequencies`` angular ones."""
+
+    def make(rng):
+        t = np.sort(rng.uniform(0, 100, n))
+        y = np.sin(2.1 * t) + 0.3 * rng.standard_normal(n)
+        return (t, y, np.linspace(0.01, 10, frequencies)), {}
+
+    return make
+
+
+def sample_times(n, *args, **options):
+    return lambda rng: ((np.linspace(0, 1, n), *args), options)
+
+
+def _phases(n, *args):
+    return lambda rng: ((np.linspace(0, 20 * np.pi, n), *args), {})
+
+
+ANALYSIS = {  # peaks, coherence and Lomb-Scargle, the rest of filter design, waveforms
+    "signal.find_peaks": (
+        "64, distance 5",
+        _signal(64, extra={"distance": 5, "prominence": 0.5}),
+        "2^20, distance 100",
+        _signal(2**20, extra={"distance": 100, "prominence": 1}),
+    ),
+    "signal.peak_prominences": ("64", _with_peaks(64), "2^20", _with_peaks(2**20)),
+    "signal.peak_widths": ("64", _with_peaks(64), "2^20", _with_peaks(2**20)),
+    "signal.argrelextrema": (
+        "64",
+        lambda rng: ((rng.standard_normal(64), np.greater), {}),
+        "2^20",
+        lambda rng: ((rng.standard_normal(2**20), np.greater), {}),
+    ),
+    "signal.argrelmax": ("64, order 3", _signal(64, extra={"order": 3}), "2^20", _signal(2**20)),
+    "signal.argrelmin": ("64, order 3", _signal(64, extra={"order": 3}), "2^20", _signal(2**20)),
+    "signal.find_peaks_cwt": (
+        "64, widths 1-4",
+        _signal(64, extra={"widths": np.arange(1, 5)}),
+        "2^12, widths 1-9",
+        _signal(2**12, extra={"widths": np.arange(1, 10)}),
+    ),
+    "signal.coherence": ("64 / 16", _two_signals(64, 16), "2^21 / 1024", _two_signals(2**21, 1024)),
+    "signal.lombscargle": ("64 x 64", uneven_samples(64, 64), "2000 x 2000", uneven_samples(2000, 2000)),
+    "signal.iirnotch": ("w0 0.1", _given(0.1, 30), "60 Hz at 16384 Hz", _given(60, 30, fs=16384)),
+    "signal.iirpeak": ("w0 0.1", _given(0.1, 30), "60 Hz at 16384 Hz", _given(60, 30, fs=16384)),
+    "signal.iircomb": (
+        "60 Hz at 1000 Hz",
+        _given(60, 30, fs=1200),
+        "60 Hz at 48 kHz",
+        _given(60, 30, fs=48000),
+    ),
+    "signal.gammatone": ("iir", _given(440, "iir", fs=16000), "fir", _given(440, "fir", fs=16000)),
+    "signal.buttord": (
+        "low-pass",
+        _given(0.2, 0.3, 3, 40),
+        "band-pass",
+        _given([0.2, 0.5], [0.1, 0.6], 3, 40),
+    ),
+    "signal.cheb1ord": (
+        "low-pass",
+        _given(0.2, 0.3, 3, 40),
+        "band-pass",
+        _given([0.2, 0.5], [0.1, 0.6], 3, 40),
+    ),
+    "signal.cheb2ord": (
+        "low-pass",
+        _given(0.2, 0.3, 3, 40),
+        "band-pass",
+        _given([0.2, 0.5], [0.1, 0.6], 3, 40),
+    ),
+    "signal.ellipord": (
+        "low-pass",
+        _given(0.2, 0.3, 3, 40),
+        "band-pass",
+        _given([0.2, 0.5], [0.1, 0.6], 3, 40),
+    ),
+    "signal.zpk2tf": ("order 4", _given(*ZPK_TINY), "order 32", _given(*ZPK_LARGE)),
+    "signal.tf2zpk": ("order 2", _given(*BA_TINY), "order 8", _given(*BA_LARGE)),
+    "signal.sos2zpk": ("4 sections", _given(SOS_TINY), "8 sections", _given(SOS_LARGE)),
+    "signal.bilinear": ("order 4", _given(*ANALOG_BA_TINY, 10.0), "order 8", _given(*ANALOG_BA_LARGE, 10.0)),
+    "signal.bilinear_zpk": (
+        "order 4",
+        _given(*ANALOG_ZPK_TINY, 10.0),
+        "order 16",
+        _given(*ANALOG_ZPK_LARGE, 10.0),
+    ),
+    "signal.lp2lp": ("order 4", _given(*ANALOG_BA_TINY, 2.0), "order 8", _given(*ANALOG_BA_LARGE, 2.0)),
+    "signal.lp2hp": ("order 4", _given(*ANALOG_BA_TINY, 2.0), "order 8", _given(*ANALOG_BA_LARGE, 2.0)),
+    "signal.lp2bp": (
+        "order 4",
+        _given(*ANALOG_BA_TINY, 2.0, 1.0),
+        "order 8",
+        _given(*ANALOG_BA_LARGE, 2.0, 1.0),
+    ),
+    "signal.lp2bs": (
+        "order 4",
+        _given(*ANALOG_BA_TINY, 2.0, 1.0),
+        "order 8",
+        _given(*ANALOG_BA_LARGE, 2.0, 1.0),
+    ),
+    "signal.lp2lp_zpk": (
+        "order 4",
+        _given(*ANALOG_ZPK_TINY, 2.0),
+        "order 16",
+        _given(*ANALOG_ZPK_LARGE, 2.0),
+    ),
+    "signal.lp2hp_zpk": (
+        "order 4",
+        _given(*ANALOG_ZPK_TINY, 2.0),
+        "order 16",
+        _given(*ANALOG_ZPK_LARGE, 2.0),
+    ),
+    "signal.lp2bp_zpk": (
+        "order 4",
+        _given(*ANALOG_ZPK_TINY, 2.0, 1.0),
+        "order 16",
+        _given(*ANALOG_ZPK_LARGE, 2.0, 1.0),
+    ),
+    "signal.lp2bs_zpk": (
+        "order 4",
+        _given(*ANALOG_ZPK_TINY, 2.0, 1.0),
+        "order 16",
+        _given(*ANALOG_ZPK_LARGE, 2.0, 1.0),
+    ),
+    "signal.group_delay": (
+        "order 2, 64",
+        _given((BA_TINY[1][::-1], BA_TINY[1]), 64),
+        "order 8, 2^16",
+        _given(POLES_8, 2**16),
+    ),
+    "signal.firwin2": (
+        "31 taps",
+        _given(31, [0, 0.5, 1], [1, 1, 0]),
+        "4001 taps",
+        _given(4001, [0, 0.5, 1], [1, 1, 0]),
+    ),
+    "signal.firls": (
+        "31 taps",
+        _given(31, [0, 0.3, 0.4, 1], [1, 1, 0, 0]),
+        "501 taps",
+        _given(501, [0, 0.3, 0.4, 1], [1, 1, 0, 0]),
+    ),
+    "signal.remez": (
+        "31 taps",
+        _given(31, [0, 0.2, 0.3, 0.5], [1, 0]),
+        "127 taps",
+        _given(127, [0, 0.2, 0.25, 0.5], [1, 0]),
+    ),
+    "signal.minimum_phase": (
+        "31 taps",
+        _given(scipy.signal.firwin(31, 0.2)),
+        "4001 taps",
+        _given(scipy.signal.firwin(4001, 0.2)),
+    ),
+    "signal.kaiserord": ("60 dB", _given(60, 0.01), "120 dB", _given(120, 0.001)),
+    "signal.kaiser_beta": ("60 dB", _given(60), "20 dB", _given(20)),
+    "signal.kaiser_atten": ("31 taps", _given(31, 0.1), "4001 taps", _given(4001, 0.01)),
+    "signal.chirp": ("64", sample_times(64, 1, 1, 100), "2^22", sample_times(2**22, 1, 1, 100)),
+    "signal.gausspulse": ("64", sample_times(64, fc=5), "2^22", sample_times(2**22, fc=5)),
+    "signal.sawtooth": ("64", _phases(64, 0.5), "2^22", _phases(2**22, 0.5)),
+    "signal.square": ("64", _phases(64, 0.3), "2^22", _phases(2**22, 0.3)),
+    "signal.sweep_poly": (
+        "64",
+        sample_times(64, [1.0, 0.0, 2.0]),
+        "2^22",
+        sample_times(2**22, [1.0, 0.0, 2.0]),
+    ),
+    "signal.unit_impulse": ("64", _given(64, "mid"), "2^22", _given(2**22, "mid")),
+}
+
 WINDOW_PARAMETERS = {  # the parameters after M of the windows that need them
     "chebwin": (100,),
     "dpss": (3,),
@@ -417,7 +606,12 @@ def cases():
     import gsci.signal.windows
 
     found = []
-    for function, (tiny_label, tiny, large_label, large) in {**SIGNAL, **MORPHOLOGY, **INTERPOLATION}.items():
+    for function, (tiny_label, tiny, large_label, large) in {
+        **SIGNAL,
+        **ANALYSIS,
+        **MORPHOLOGY,
+        **INTERPOLATION,
+    }.items():
         found += [(function, tiny_label, tiny), (function, large_label, large)]
     for name in gsci.signal.windows.__all__:
         if name == "get_window":

@@ -194,6 +194,15 @@ CASES = (
     Case("signal", "envelope", "2^20", _random(2**20)),
     Case("signal", "hilbert2", "1024x1024", _random((1024, 1024))),
     Case("signal", "deconvolve", "2^16 / 64 taps", lambda rng: ((rng.standard_normal(2**16), _DIVISOR), {})),
+    Case(
+        "signal",
+        "find_peaks",
+        "2^22 distance=100 prominence=1",
+        _random(2**22, distance=100, prominence=1),
+    ),
+    Case("signal", "coherence", "2^21 nperseg=1024", _random(2**21, 2**21, nperseg=1024)),
+    Case("signal", "lombscargle", "10^4 samples x 10^4 frequencies", fixed_cost.uneven_samples(10**4, 10**4)),
+    Case("signal", "chirp", "2^22 linear", fixed_cost.sample_times(2**22, 1, 1, 100)),
     Case("ndimage", "binary_erosion", "2048x2048 3x3 cross", _binary((2048, 2048))),
     Case(
         "ndimage", "binary_dilation", "2048x2048 3x3 cross iterations=5", _binary((2048, 2048), iterations=5)

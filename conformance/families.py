@@ -17,6 +17,7 @@ SIGNALTOOLS = "signal/tests/test_signaltools.py"
 SPECTRAL = "signal/tests/test_spectral.py"
 FILTER_DESIGN = "signal/tests/test_filter_design.py"
 RESULT_TYPE = "signal/tests/test_result_type.py"
+FIR_DESIGN = "signal/tests/test_fir_filter_design.py"
 
 
 @dataclass(frozen=True)
@@ -89,6 +90,7 @@ FAMILIES = {
             f"{RESULT_TYPE}::test_lfilter_zi",
             f"{RESULT_TYPE}::test_lfiltic",
         ),
+        suite_sample=3,
     ),
     "sosfilt": Family(
         functions=("signal.sosfilt", "signal.sosfilt_zi"),
@@ -122,7 +124,7 @@ FAMILIES = {
             f"{FILTER_DESIGN}::TestIIRFilter",
             f"{FILTER_DESIGN}::test_sos_consistency",
         ),
-        suite_sample=3,
+        suite_sample=8,
     ),
     "sos conversion": Family(
         functions=("signal.tf2sos", "signal.sos2tf", "signal.zpk2sos"),
@@ -136,15 +138,139 @@ FAMILIES = {
     "freqz": Family(
         functions=("signal.freqz", "signal.freqz_sos", "signal.sosfreqz"),
         tests=(f"{FILTER_DESIGN}::TestFreqz", f"{FILTER_DESIGN}::TestFreqz_sos"),
+        suite_sample=3,
     ),
     "firwin": Family(
         functions=("signal.firwin",),
         tests=(
-            "signal/tests/test_fir_filter_design.py::TestFirwin",
-            "signal/tests/test_fir_filter_design.py::TestFirWinMore",
-            "signal/tests/test_fir_filter_design.py::Testfirwin_2d",
+            f"{FIR_DESIGN}::TestFirwin",
+            f"{FIR_DESIGN}::TestFirWinMore",
+            f"{FIR_DESIGN}::Testfirwin_2d",
         ),
     ),
+    "peaks": Family(
+        functions=(
+            "signal.find_peaks",
+            "signal.peak_prominences",
+            "signal.peak_widths",
+            "signal.argrelextrema",
+            "signal.argrelmax",
+            "signal.argrelmin",
+            "signal.find_peaks_cwt",
+        ),
+        tests=("signal/tests/test_peak_finding.py",),
+    ),
+    "waveforms": Family(
+        functions=(
+            "signal.chirp",
+            "signal.gausspulse",
+            "signal.sawtooth",
+            "signal.square",
+            "signal.sweep_poly",
+            "signal.unit_impulse",
+        ),
+        tests=("signal/tests/test_waveforms.py",),
+    ),
+    "coherence": Family(functions=("signal.coherence",), tests=(f"{SPECTRAL}::TestCoherence",)),
+    "lombscargle": Family(functions=("signal.lombscargle",), tests=(f"{SPECTRAL}::TestLombscargle",)),
+    "iir notch and comb": Family(
+        functions=("signal.iirnotch", "signal.iirpeak", "signal.iircomb", "signal.gammatone"),
+        tests=(
+            f"{FILTER_DESIGN}::TestIIRNotch",
+            f"{FILTER_DESIGN}::TestIIRPeak",
+            f"{FILTER_DESIGN}::TestIIRComb",
+            f"{FILTER_DESIGN}::TestGammatone",
+        ),
+    ),
+    "filter order": Family(
+        functions=("signal.buttord", "signal.cheb1ord", "signal.cheb2ord", "signal.ellipord"),
+        tests=(
+            f"{FILTER_DESIGN}::TestButtord",
+            f"{FILTER_DESIGN}::TestCheb1ord",
+            f"{FILTER_DESIGN}::TestCheb2ord",
+            f"{FILTER_DESIGN}::TestEllipord",
+        ),
+    ),
+    "lti conversion": Family(
+        functions=(
+            "signal.zpk2tf",
+            "signal.tf2zpk",
+            "signal.sos2zpk",
+            "signal.bilinear",
+            "signal.bilinear_zpk",
+            "signal.lp2lp",
+            "signal.lp2hp",
+            "signal.lp2bp",
+            "signal.lp2bs",
+            "signal.lp2lp_zpk",
+            "signal.lp2hp_zpk",
+            "signal.lp2bp_zpk",
+            "signal.lp2bs_zpk",
+        ),
+        tests=(
+            f"{FILTER_DESIGN}::TestTf2zpk",
+            f"{FILTER_DESIGN}::TestZpk2Tf",
+            f"{FILTER_DESIGN}::TestSos2Zpk",
+            f"{FILTER_DESIGN}::TestLp2lp",
+            f"{FILTER_DESIGN}::TestLp2hp",
+            f"{FILTER_DESIGN}::TestLp2bp",
+            f"{FILTER_DESIGN}::TestLp2bs",
+            f"{FILTER_DESIGN}::TestBilinear",
+            f"{FILTER_DESIGN}::TestLp2lp_zpk",
+            f"{FILTER_DESIGN}::TestLp2hp_zpk",
+            f"{FILTER_DESIGN}::TestLp2bp_zpk",
+            f"{FILTER_DESIGN}::TestLp2bs_zpk",
+            f"{FILTER_DESIGN}::TestBilinear_zpk",
+        ),
+    ),
+    "group delay": Family(functions=("signal.group_delay",), tests=(f"{FILTER_DESIGN}::TestGroupDelay",)),
+    "fir design": Family(
+        functions=(
+            "signal.firwin2",
+            "signal.firls",
+            "signal.remez",
+            "signal.minimum_phase",
+            "signal.kaiserord",
+            "signal.kaiser_beta",
+            "signal.kaiser_atten",
+        ),
+        tests=(
+            f"{FIR_DESIGN}::TestFirwin2",
+            f"{FIR_DESIGN}::TestRemez",
+            f"{FIR_DESIGN}::TestFirls",
+            f"{FIR_DESIGN}::TestMinimumPhase",
+            f"{FIR_DESIGN}::test_kaiser_beta",
+            f"{FIR_DESIGN}::test_kaiser_atten",
+            f"{FIR_DESIGN}::test_kaiserord",
+        ),
+    ),
+    "analog responses": Family(
+        functions=("signal.freqs", "signal.freqs_zpk", "signal.freqz_zpk", "signal.findfreqs"),
+        tests=(
+            f"{FILTER_DESIGN}::TestFreqs",
+            f"{FILTER_DESIGN}::TestFreqs_zpk",
+            f"{FILTER_DESIGN}::TestFreqz_zpk",
+        ),
+        untested=("signal.findfreqs",),  # tests/test_responses.py
+    ),
+    "prototypes": Family(
+        functions=(
+            "signal.buttap",
+            "signal.cheb1ap",
+            "signal.cheb2ap",
+            "signal.ellipap",
+            "signal.besselap",
+            "signal.band_stop_obj",
+            "signal.normalize",
+        ),
+        tests=(f"{FILTER_DESIGN}::TestPrototypeType", f"{FILTER_DESIGN}::TestNormalize"),
+        untested=("signal.band_stop_obj",),  # tests/test_prototypes.py
+    ),
+    "czt": Family(
+        functions=("signal.czt", "signal.czt_points", "signal.zoom_fft"),
+        tests=("signal/tests/test_czt.py",),
+    ),
+    "max_len_seq": Family(functions=("signal.max_len_seq",), tests=("signal/tests/test_max_len_seq.py",)),
     "fftconvolve": Family(
         functions=("signal.fftconvolve",),
         tests=(
@@ -180,7 +306,7 @@ FAMILIES = {
             f"{SIGNALTOOLS}::test_choose_conv_method_2",
         ),
         keyword="not (TestAllFreqConvolves and fftconvolve)",  # the fftconvolve family runs those
-        suite_sample=50,
+        suite_sample=100,
     ),
     "resampling": Family(
         functions=("signal.upfirdn", "signal.resample_poly", "signal.resample", "signal.decimate"),
@@ -189,7 +315,7 @@ FAMILIES = {
             f"{SIGNALTOOLS}::TestResample",
             f"{SIGNALTOOLS}::TestDecimate",
         ),
-        suite_sample=20,
+        suite_sample=50,
     ),
     "smoothing": Family(
         functions=(
@@ -217,7 +343,7 @@ FAMILIES = {
     "ndimage filters": Family(
         functions=NDIMAGE_FILTERS,
         tests=("ndimage/tests/test_filters.py",),
-        suite_sample=20,
+        suite_sample=50,
     ),
     "ndimage fourier": Family(
         functions=NDIMAGE_FOURIER,
@@ -289,6 +415,7 @@ FAMILIES = {
         tests=(MEASUREMENTS,),
         keyword=f"not ({LABEL_TESTS} or Watershed)",
         untested=("ndimage.labeled_comprehension",),  # tests/test_measurements.py
+        suite_sample=3,
     ),
     "watershed": Family(functions=("ndimage.watershed_ift",), tests=(MEASUREMENTS,), keyword="Watershed"),
     "splines": Family(
@@ -307,6 +434,6 @@ FAMILIES = {
         ),
         tests=(INTERPOLATION,),
         keyword="not TestSpline",
-        suite_sample=4,
+        suite_sample=12,
     ),
 }

@@ -1,5 +1,6 @@
-"""The FFT functions native paths use: SciPy's on NumPy (all cores), else the library's; and one NumPy
-line's real FFTs as half-length complex ones (`packed_rfft`, `packed_irfft`)."""
+"""The FFT functions native paths use: SciPy's on NumPy (all cores), else the library's; one NumPy
+line's real FFTs as half-length complex ones (`packed_rfft`, `packed_irfft`); NumPy work split over
+the cores (`in_pieces`)."""
 
 import concurrent.futures
 import functools
@@ -71,7 +72,7 @@ def packed_rfft(x, count=None, gains=None, length=None):
     packed = np.concatenate([packed, packed[:1]])  # Z[half] = Z[0]: bins k and half - k as slices
     spectrum = np.empty(count if length is None else length, dtype=complex_dtype)
     twiddles = _unpack_twiddles(half, complex_dtype)
-    _in_pieces(lambda lo, hi: _unpack(packed, twiddles, gains, lo, hi, spectrum[lo:hi]), count)
+    in_pieces(lambda lo, hi: _unpack(packed, twiddles, gains, lo, hi, spectrum[lo:hi]), count)
     spectrum[count:] = 0
     return spectrum
 
@@ -92,7 +93,7 @@ def packed_irfft(spectrum, n):
     spectrum[-1] = spectrum[-1].real
     repacked = np.empty(half, dtype=spectrum.dtype)
     twiddles = _pack_twiddles(half, spectrum.dtype)
-    _in_pieces(lambda lo, hi: _pack(spectrum, twiddles, lo, hi, repacked[lo:hi]), half)
+    in_pieces(lambda lo, hi: _pack(spectrum, twiddles, lo, hi, repacked[lo:hi]), half)
     real_dtype = np.float32 if spectrum.dtype == np.complex64 else np.float64
     return _fft("ifft", repacked, overwrite_x=True).view(real_dtype)
 
@@ -125,7 +126,7 @@ def _pack(spectrum, twiddles, lo, hi, out):
     out += difference
 
 
-def _in_pieces(work, count):
+def in_pieces(work, count):
     """``work(lo, hi)`` over ``0 .. count`` in one piece per core (NumPy's loops release the GIL)."""
     bounds = np.linspace(0, count, _workers().cores + 1).astype(int).tolist()
     pieces = [_workers().pool.submit(work, lo, hi) for lo, hi in itertools.pairwise(bounds[:-1])]

@@ -123,8 +123,8 @@ def _in_namespace(result, xp, device, dtype=None):
     """SciPy's NumPy ``result`` (an array, a gain or a tuple of them) in ``xp`` on ``device``."""
     if isinstance(result, tuple):
         return tuple(_in_namespace(r, xp, device, dtype) for r in result)
-    if isinstance(result, float) or (isinstance(result, np.generic) and is_numpy_namespace(xp)):
-        return result  # a zpk gain that SciPy returns as a Python float, or as a NumPy scalar for NumPy
+    if type(result) in (int, float) or (isinstance(result, np.generic) and is_numpy_namespace(xp)):
+        return result  # a zpk gain or filter order that SciPy returns as a Python number, or NumPy's scalar
     return xp.asarray(result, dtype=dtype, device=device)
 
 
@@ -175,7 +175,11 @@ def _designed(name, frequencies, xp, device, **arguments):
     xp, device = _output_place(arrays, xp, device)
     host = {key: _host_parameter(value, key) for key, value in arguments.items()}
     result = getattr(scipy.signal, name)(**host)
-    return _in_namespace(result, xp, device, _default_float(xp) if name == "firwin" else None)
+    return _in_namespace(result, xp, device, _default_float(xp) if name in _IN_DEFAULT_FLOAT else None)
+
+
+# designs whose output SciPy 1.17 makes in the library's default float type (PyTorch's may be float32)
+_IN_DEFAULT_FLOAT = frozenset({"firwin", "iirnotch", "iirpeak", "iircomb", "gammatone"})
 
 
 def butter(N, Wn, btype="low", analog=False, output="ba", fs=None, *, xp=None, device=None):

@@ -20,17 +20,20 @@ taken as float64 in `freqz_sos`, where SciPy raises ``TypeError``.
 
 import math
 import operator
+import warnings
 
 import numpy as np
+import scipy.signal
 
-from gsci._lib._arrays import as_array, is_array
+from gsci._lib import _backends
+from gsci._lib._arrays import HOST_TYPES, as_array, is_array, namespace_of
 from gsci._lib._compat import device as device_of
 from gsci._lib._compat import is_dask_namespace, size
-from gsci._lib._dispatch import gsci_function
+from gsci._lib._dispatch import Declaration, gsci_function
 from gsci._lib._fft import fft_module
-from gsci.signal._filter_design import _concrete, _default_float
+from gsci.signal._filter_design import _HOST_IS_FASTER, _concrete, _default_float, _host_parameter
 
-__all__ = ["freqz", "freqz_sos", "sosfreqz"]
+__all__ = ["freqz", "freqz_sos", "group_delay", "sosfreqz"]
 
 
 @gsci_function("signal", arrays=("b", "a"))
@@ -154,6 +157,137 @@ def sosfreqz(*args, **kwargs):
     [2.0, 1.4142]
     """
     return freqz_sos(*args, **kwargs)
+
+
+def group_delay(system, w=512, whole=False, fs=2 * math.pi):
+    """Compute the group delay of a digital filter (`scipy.signal.group_delay`).
+
+    The group delay ``D(w) = -d/dw arg H(e^jw)`` says by how many samples the filter delays the
+    amplitude envelope of each spectral component of a signal.
+
+    Parameters
+    ----------
+    system : tuple of array_like (b, a)
+        Numerator and denominator coefficients of a filter transfer function.
+    w : {None, int, array_like}, optional
+        An integer (also a 0-d integer array): compute at that many frequencies (default 512),
+        equally spaced from 0 to the Nyquist frequency (``fs`` if ``whole``). An array: compute
+        at these frequencies, in the units of ``fs``.
+    whole : bool, optional
+        Compute frequencies from 0 to ``fs`` instead of 0 to ``fs / 2``. Ignored for an array ``w``.
+    fs : float, optional
+        The sampling frequency of the digital system. Defaults to ``2 * pi`` radians/sample.
+
+    Returns
+    -------
+    w : array
+        The frequencies at which the group delay was computed, in the units of ``fs``.
+    gd : array
+        The group delay, in samples (float64).
+
+    Notes
+    -----
+    As in SciPy 1.17, the output's library is that of the arrays among ``b``, ``a`` and ``w``
+    (NumPy for Python numbers and sequences; arrays of different libraries raise ``TypeError``),
+    on their device. SciPy's algorithm (Smith's: the derivative of ``B(z) conj(A(1/z))``), native:
+    evaluated where the coefficients live, vectorized over frequencies by Horner's rule; it runs
+    under ``jax.jit`` and stays lazy on Dask. NumPy input and Python sequences go to SciPy, whose
+    code costs less per call.
+
+    Where ``H`` has zeros or poles on the unit circle the group delay is undefined: it is set to 0
+    there, as SciPy does. SciPy's warnings about such frequencies (or ones where the denominator
+    is nearly zero) need the values: they are given where those are known (not under ``jax.jit``,
+    not on Dask, where SciPy computes the array), and reading them waits for a GPU.
+
+    Examples
+    --------
+    >>> from gsci.signal import group_delay
+    >>> w, gd = group_delay(([0.0, 0.0, 1.0], [1.0]), w=3)  # a delay by two samples
+    >>> gd.round(4).tolist()
+    [2.0, 2.0, 2.0]
+    """
+    b, a = system
+    if type(b) in HOST_TYPES and type(a) in HOST_TYPES and type(w) in HOST_TYPES and _backend() == "auto":
+        return scipy.signal.group_delay(system, w, whole, fs)  # NumPy in and out: SciPy's own, cheaper here
+    xp = namespace_of({name: v for name, v in (("b", b), ("a", a), ("w", w)) if is_array(v)})
+    return _group_delay(b, a, w, whole, fs, xp)
+
+
+_backend = _backends.current_backend_getter()
+
+
+def _group_delay(b, a, w, whole, fs, xp):
+    like = next((v for v in (b, a, w) if is_array(v)), None)
+    b, a = _at_least_1d(as_array(b, xp, like)), _at_least_1d(as_array(a, xp, like))
+    device = device_of(b)
+    fs = _sampling_frequency(fs)
+    n = _number_of_frequencies(w)
+    if n is not None:
+        w = xp.linspace(
+            0.0, 2 * math.pi if whole else math.pi, n, endpoint=False, dtype=xp.float64, device=device
+        )
+    else:
+        w = _at_least_1d(as_array(w, xp, like))
+        if not xp.isdtype(w.dtype, "real floating"):  # NumPy's promotion of 2 pi w / fs
+            w = xp.astype(w, xp.float64)
+        w = 2 * math.pi * w / fs
+    c = _convolve(b, xp.flip(xp.conj(a) if xp.isdtype(a.dtype, "complex floating") else a), xp)
+    c = xp.astype(c, xp.complex128 if xp.isdtype(c.dtype, "complex floating") else xp.float64)
+    cr = c * xp.arange(c.shape[0], dtype=xp.float64, device=device)
+    z = _unit_circle(w, xp)  # complex64 for float32 frequencies, as NumPy computes it
+    num, den = _polyval(z, cr, xp), _polyval(z, c, xp)
+    gd = xp.real(num / den) - (a.shape[0] - 1)
+    singular = ~xp.isfinite(gd)
+    gd = xp.where(singular, 0.0, gd)
+    if _concrete(b) and _concrete(w):
+        _warn_if_singular(w, singular, xp.abs(den) < 10 * _EPSILON)
+    return w * (fs / (2 * math.pi)), gd
+
+
+_EPSILON = 2e-16  # SciPy's threshold for a nearly zero denominator
+
+
+def _convolve(x, y, xp):
+    """The full discrete convolution of 1-D ``x`` and ``y`` (few coefficients), as `numpy.convolve`."""
+    if x.shape[0] < y.shape[0]:
+        x, y = y, x
+    # integers as float64: NumPy's promotion of them with the floats below
+    dtype = xp.result_type(
+        *(
+            a.dtype if xp.isdtype(a.dtype, ("real floating", "complex floating")) else xp.float64
+            for a in (x, y)
+        )
+    )
+    x, y = xp.astype(x, dtype), xp.astype(y, dtype)
+    m = y.shape[0]
+    zeros = xp.zeros(m - 1, dtype=dtype, device=device_of(x))
+    total = None
+    for j in range(m):  # one shifted copy of the longer sequence per coefficient of the shorter
+        term = xp.concat((zeros[:j], x * y[j], zeros[: m - 1 - j]))
+        total = term if total is None else total + term
+    return total
+
+
+def _warn_if_singular(w, singular, near_singular):
+    """SciPy's warnings about frequencies where the group delay is (nearly) singular; reads values."""
+    w, singular, near = (_host_parameter(v, "w") for v in (w, singular, near_singular))
+    if singular.any():
+        frequencies = ", ".join(f"{f:.3f}" for f in w[singular])
+        warnings.warn(
+            f"The group delay is singular at frequencies [{frequencies}], setting to 0", stacklevel=4
+        )
+    elif near.any():
+        frequencies = ", ".join(f"{f:.3f}" for f in w[near])
+        warnings.warn(
+            f"The filter's denominator is extremely small at frequencies [{frequencies}], "
+            "around which a singularity may be present",
+            stacklevel=4,
+        )
+
+
+group_delay.declaration = Declaration(
+    "signal", "group_delay", ("system",), _group_delay, scipy_for=_HOST_IS_FASTER
+)
 
 
 def _at_least_1d(c):
