@@ -61,9 +61,10 @@ class Swap:
             entry = by_scipy_function.setdefault(id(scipy_function), (scipy_function, gsci_function, []))
             entry[2].append(qualified)
         for scipy_function, gsci_function, names in by_scipy_function.values():
-            self._replacements[id(scipy_function)] = _stand_in(
-                scipy_function, gsci_function, names, self.calls
-            )
+            stand_in = _stand_in(scipy_function, gsci_function, names, self.calls)
+            while scipy_function is not None:  # SciPy's public function may wrap its module's own
+                self._replacements[id(scipy_function)] = stand_in
+                scipy_function = getattr(scipy_function, "__wrapped__", None)
         scipy_modules = [importlib.import_module(name) for name in MIRRORED.values()]
         for module in scipy_modules:
             self._replacements[id(module)] = types.ModuleType(module.__name__, module.__doc__)
@@ -71,7 +72,13 @@ class Swap:
             vars(self.replace(module)).update({name: self.replace(v) for name, v in vars(module).items()})
 
     def replace(self, value):
-        """gsci's replacement for ``value``, or ``value`` itself when gsci has none."""
+        """gsci's replacement for ``value``, or ``value`` itself when gsci has none.
+
+        A private module of SciPy's mirrored packages (a test's ``scipy.signal._waveforms``) becomes a
+        proxy module too, made on first use."""
+        if id(value) not in self._replacements and _private_module(value):
+            proxy = self._replacements[id(value)] = types.ModuleType(value.__name__, value.__doc__)
+            vars(proxy).update({name: self.replace(v) for name, v in vars(value).items()})
         return self._replacements.get(id(value), value)
 
     def into_module(self, module):
@@ -87,6 +94,12 @@ class Swap:
         params = getattr(getattr(item, "callspec", None), "params", {})
         for name, value in params.items():
             params[name] = self.replace(value)
+
+
+def _private_module(value):
+    return isinstance(value, types.ModuleType) and any(
+        value.__name__.startswith(f"{package}._") for package in MIRRORED.values()
+    )
 
 
 def scipy_test_modules():
